@@ -1,0 +1,178 @@
+"""Load Knative objects from ordinary YAML (multi-document files included).
+
+Every problem names the file (with the document's line), the object and the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from knstack.api.context import DEFAULT_CONTEXT, ServingContext
+from knstack.api.serving import SERVING_API_VERSION, SERVING_KINDS, ServingObject
+from knstack.api.validation import validate_object
+from knstack.errors import InputError, Problem, field_path
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+
+
+class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
+    """SafeLoader that rejects duplicate keys, as Kubernetes' strict decoding does."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r} (first at line {seen[key]})", key_node.start_mark
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _StrictLoader.construct_mapping
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an object came from: a file and the line its document starts on."""
+
+    file: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True)
+class LoadedObject:
+    obj: ServingObject
+    source: Source
+
+
+def read_yaml_documents(text: str, file: str) -> list[tuple[dict[str, Any] | Any, int]]:
+    """Each non-empty document with the line it starts on. Syntax errors become InputError."""
+    loader = _StrictLoader(text)
+    documents: list[tuple[Any, int]] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            data = loader.construct_document(node)
+            if data is not None:
+                documents.append((data, node.start_mark.line + 1))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"{file}:{mark.line + 1}" if mark else file
+        problem = getattr(err, "problem", None) or str(err)
+        raise InputError(Problem(f"invalid YAML: {problem}", file=where)) from None
+    finally:
+        loader.dispose()
+    return documents
+
+
+def parse_serving_object(doc: Any, source: Source, default_namespace: str | None = None) -> ServingObject:
+    """Turn one YAML document into a typed Knative object (structure and types only)."""
+    if not isinstance(doc, dict):
+        raise InputError(Problem(f"expected a Kubernetes object (a mapping), got {type(doc).__name__}", file=str(source)))
+    kind = doc.get("kind")
+    api_version = doc.get("apiVersion")
+    name = (doc.get("metadata") or {}).get("name") if isinstance(doc.get("metadata"), dict) else None
+    label = f"{kind or 'object'} {name or '(unnamed)'}"
+    if kind not in SERVING_KINDS:
+        raise InputError(
+            Problem(
+                f"unsupported kind {kind!r}: knstack reads Knative Serving {', '.join(SERVING_KINDS)} "
+                f"({SERVING_API_VERSION})",
+                file=str(source),
+                obj=label,
+                field="kind",
+            )
+        )
+    if api_version != SERVING_API_VERSION:
+        raise InputError(
+            Problem(f"unsupported apiVersion {api_version!r}: use {SERVING_API_VERSION}", file=str(source), obj=label, field="apiVersion")
+        )
+    try:
+        obj = SERVING_KINDS[kind].model_validate(doc)
+    except ValidationError as err:
+        raise InputError([_problem_from_pydantic(e, source, label) for e in err.errors()]) from None
+    return obj
+
+
+def check_object(obj: ServingObject, source: Source, ctx: ServingContext = DEFAULT_CONTEXT, default_namespace: str | None = None) -> None:
+    """Apply Knative's webhook rules; raise InputError naming file, object and fields."""
+    problems = validate_object(obj, ctx)
+    if problems:
+        ref = obj.ref(default_namespace)
+        raise InputError([p.located(file=str(source), obj=ref) for p in problems])
+
+
+def load_file(
+    path: Path | str,
+    ctx: ServingContext = DEFAULT_CONTEXT,
+    default_namespace: str | None = None,
+    display: str | None = None,
+) -> list[LoadedObject]:
+    """Load and validate every Knative object in a YAML file (`display` names it in messages)."""
+    path = Path(path)
+    name = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(Problem("file not found", file=name)) from None
+    except IsADirectoryError:
+        raise InputError(Problem("is a directory, not a YAML file", file=name)) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(Problem(f"cannot read file: {err}", file=name)) from None
+    return load_text(text, name, ctx, default_namespace)
+
+
+def load_text(text: str, file: str, ctx: ServingContext = DEFAULT_CONTEXT, default_namespace: str | None = None) -> list[LoadedObject]:
+    loaded: list[LoadedObject] = []
+    problems: list[Problem] = []
+    for doc, line in read_yaml_documents(text, file):
+        source = Source(file, line)
+        try:
+            obj = parse_serving_object(doc, source, default_namespace)
+            check_object(obj, source, ctx, default_namespace)
+            loaded.append(LoadedObject(obj, source))
+        except InputError as err:
+            problems += err.problems
+    if problems:
+        raise InputError(problems)
+    return loaded
+
+
+def load_files(paths: Iterable[Path | str], ctx: ServingContext = DEFAULT_CONTEXT, default_namespace: str | None = None) -> list[LoadedObject]:
+    loaded: list[LoadedObject] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            loaded += load_file(path, ctx, default_namespace)
+        except InputError as err:
+            problems += err.problems
+    if problems:
+        raise InputError(problems)
+    return loaded
+
+
+_PYDANTIC_MESSAGES = {
+    "extra_forbidden": "unknown field (Knative rejects fields it does not know; check the spelling)",
+    "missing": "is required",
+}
+
+
+def _problem_from_pydantic(error: Any, source: Source, label: str) -> Problem:
+    loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+    message = _PYDANTIC_MESSAGES.get(error["type"], error["msg"])
+    if error["type"] not in _PYDANTIC_MESSAGES and "input" in error and not isinstance(error["input"], dict | list):
+        message = f"{message} (got {error['input']!r})"
+    return Problem(message, file=str(source), obj=label, field=field_path(loc))

@@ -1,0 +1,140 @@
+"""Metadata rules: names, labels, and which annotations Knative accepts where (facts 3.1, 5)."""
+
+from __future__ import annotations
+
+from knstack.api.autoscaling import PREFIX as AUTOSCALING_PREFIX
+from knstack.api.autoscaling import annotation_field, parse_autoscaling
+from knstack.api.context import ServingContext
+from knstack.api.core import ObjectMeta
+from knstack.api.duration import parse_go_duration
+from knstack.api.validation.names import (
+    dns1035_label_error,
+    dns1123_label_error,
+    label_value_error,
+    qualified_key_error,
+)
+from knstack.errors import Problem
+
+VISIBILITY_LABEL = "networking.knative.dev/visibility"
+CLUSTER_LOCAL = "cluster-local"
+ROLLOUT_DURATION = "serving.knative.dev/rollout-duration"
+PROGRESS_DEADLINE = "serving.knative.dev/progress-deadline"
+SERVING_PREFIX = "serving.knative.dev/"
+QUEUE_SIDECAR_PREFIX = "queue.sidecar.serving.knative.dev/"
+
+# serving.knative.dev/ annotations a user may write, and where (validateKnativeAnnotations).
+_SERVING_ANNOTATIONS_ON_OBJECT = {
+    ROLLOUT_DURATION,
+    "serving.knative.dev/creator",
+    "serving.knative.dev/lastModifier",
+}
+_SERVING_ANNOTATIONS_ON_TEMPLATE = {
+    PROGRESS_DEADLINE,
+    "serving.knative.dev/creator",
+    "serving.knative.dev/lastModifier",
+}
+_QUEUE_SIDECAR_KEYS = {
+    QUEUE_SIDECAR_PREFIX + f"{res}-resource-{kind}"
+    for res in ("cpu", "memory", "ephemeral-storage")
+    for kind in ("request", "limit")
+} | {QUEUE_SIDECAR_PREFIX + "resource-percentage"}
+
+
+def validate_object_metadata(meta: ObjectMeta, *, routable: bool, base: str = "metadata") -> list[Problem]:
+    """Rules for the metadata of a Service, Configuration or Route."""
+    problems: list[Problem] = []
+    if not meta.name:
+        message = "is required"
+        if meta.generate_name:
+            message += " (generateName is not supported: knstack needs stable names to render)"
+        problems.append(Problem(message, field=f"{base}.name"))
+    elif err := dns1035_label_error(meta.name):
+        problems.append(Problem(err, field=f"{base}.name"))
+    if meta.namespace is not None and (err := dns1123_label_error(meta.namespace)):
+        problems.append(Problem(err, field=f"{base}.namespace"))
+    problems += _labels(meta, base, routable=routable)
+    annotations = meta.annotations or {}
+    for key in sorted(annotations):
+        where = f"{base}.{annotation_field(key)}"
+        if err := qualified_key_error(key):
+            problems.append(Problem(err, field=where))
+        elif key.startswith(AUTOSCALING_PREFIX):
+            problems.append(
+                Problem(
+                    "autoscaling annotations are only accepted on spec.template.metadata "
+                    "(they configure each revision)",
+                    field=where,
+                )
+            )
+        elif key.startswith(QUEUE_SIDECAR_PREFIX) or key == PROGRESS_DEADLINE:
+            problems.append(Problem("is only accepted on spec.template.metadata", field=where))
+        elif key.startswith(SERVING_PREFIX) and key not in _SERVING_ANNOTATIONS_ON_OBJECT:
+            problems.append(Problem(_unknown_serving_key(key, _SERVING_ANNOTATIONS_ON_OBJECT), field=where))
+        elif key == ROLLOUT_DURATION:
+            if not routable:
+                problems.append(Problem("is only accepted on a Service or a Route", field=where))
+            else:
+                problems += _duration(annotations[key], where, minimum=0.0)
+    return problems
+
+
+def validate_template_metadata(meta: ObjectMeta, parent: str, ctx: ServingContext, base: str) -> list[Problem]:
+    """Rules for spec.template.metadata: BYO name, autoscaling and sidecar annotations."""
+    problems: list[Problem] = []
+    if meta.name is not None:
+        prefix = f"{parent}-"
+        if not meta.name.startswith(prefix) or meta.name == prefix:
+            problems.append(
+                Problem(f"the revision name {meta.name!r} must start with {prefix!r}", field=f"{base}.name")
+            )
+        elif err := dns1035_label_error(meta.name):
+            problems.append(Problem(err, field=f"{base}.name"))
+    if meta.generate_name is not None:
+        problems.append(Problem("is not supported on a revision template", field=f"{base}.generateName"))
+    if meta.namespace is not None:
+        problems.append(Problem("must not be set: a revision lives in its parent's namespace", field=f"{base}.namespace"))
+    problems += _labels(meta, base, routable=False)
+    annotations = meta.annotations or {}
+    _, autoscaling_problems = parse_autoscaling(annotations, ctx, base)
+    problems += autoscaling_problems
+    for key in sorted(annotations):
+        where = f"{base}.{annotation_field(key)}"
+        if err := qualified_key_error(key):
+            problems.append(Problem(err, field=where))
+        elif key == PROGRESS_DEADLINE:
+            problems += _duration(annotations[key], where, minimum=1e-9)
+        elif key.startswith(QUEUE_SIDECAR_PREFIX) and key not in _QUEUE_SIDECAR_KEYS:
+            problems.append(Problem(_unknown_serving_key(key, _QUEUE_SIDECAR_KEYS), field=where))
+        elif key == ROLLOUT_DURATION:
+            problems.append(Problem("is only accepted on the Service or Route metadata", field=where))
+        elif key.startswith(SERVING_PREFIX) and key not in _SERVING_ANNOTATIONS_ON_TEMPLATE:
+            problems.append(Problem(_unknown_serving_key(key, _SERVING_ANNOTATIONS_ON_TEMPLATE), field=where))
+    return problems
+
+
+def _labels(meta: ObjectMeta, base: str, *, routable: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    for key, value in sorted((meta.labels or {}).items()):
+        where = f'{base}.labels["{key}"]'
+        if err := qualified_key_error(key) or label_value_error(value):
+            problems.append(Problem(err, field=where))
+        elif key == VISIBILITY_LABEL:
+            if not routable:
+                problems.append(Problem("is only meaningful on a Service or a Route", field=where))
+            elif value != CLUSTER_LOCAL:
+                problems.append(Problem(f"invalid value {value!r}: the only accepted value is {CLUSTER_LOCAL!r}", field=where))
+    return problems
+
+
+def _duration(raw: str, where: str, *, minimum: float) -> list[Problem]:
+    try:
+        seconds = parse_go_duration(raw)
+    except ValueError:
+        return [Problem(f"invalid duration {raw!r}: use Go syntax such as 30s, 2m or 1h", field=where)]
+    if seconds < minimum:
+        return [Problem(f"{raw} must be {'positive' if minimum > 0 else 'zero or more'}", field=where)]
+    return []
+
+
+def _unknown_serving_key(key: str, allowed: set[str]) -> str:
+    return f"{key!r} is not an annotation Knative accepts here (accepted: {', '.join(sorted(allowed))})"

@@ -1,0 +1,107 @@
+"""The `knstack` command line: kubectl-style verbs, typer + rich, stable exit codes.
+
+Exit codes (a contract scripts rely on): 0 ok, 1 checks failed, 2 bad input or usage,
+3 internal error (a bug: please report it). No traceback is shown unless KNSTACK_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+import typer
+from rich.console import Console
+
+from knstack.errors import InputError, KnstackError
+from knstack.stack import Project, find_project
+
+EXIT_OK = 0
+EXIT_CHECKS_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+
+app = typer.Typer(
+    name="knstack",
+    help="Knative-style serverless on Kubernetes, as code: render, validate, check and promote.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+@app.callback()
+def _root() -> None:
+    """Knative-style serverless on Kubernetes, as code: render, validate, check and promote."""
+
+
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+stdout = Console(highlight=False, soft_wrap=True)
+
+
+class ChecksFailed(KnstackError):
+    """A check the user asked for did not pass (exit 1)."""
+
+    exit_code = EXIT_CHECKS_FAILED
+
+
+def project_option() -> Path | None:
+    return typer.Option(None, "--project-dir", "-C", help="Project root (the directory with Pulumi.yaml). Default: found from the current directory.")
+
+
+def open_project(project_dir: Path | None) -> Project:
+    return find_project(project_dir)
+
+
+def warn(messages: list[str]) -> None:
+    for message in messages:
+        stderr.print(f"[yellow]warning:[/yellow] {message}", markup=True, highlight=False)
+
+
+def _report(err: KnstackError) -> None:
+    if isinstance(err, InputError):
+        for problem in err.problems:
+            stderr.print(f"[red]error:[/red] {_escape(str(problem))}")
+        if len(err.problems) > 1:
+            stderr.print(f"{len(err.problems)} problems found; nothing was written.")
+    else:
+        stderr.print(f"[red]error:[/red] {_escape(str(err))}")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app and turn every outcome into an exit code."""
+    try:
+        result = app(args=argv, prog_name="knstack", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.exceptions.UsageError as err:
+        err.show(file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except click.exceptions.Abort:
+        stderr.print("aborted")
+        return 130
+    except KnstackError as err:
+        _report(err)
+        return err.exit_code
+    except KeyboardInterrupt:
+        stderr.print("interrupted; nothing half-written was left in place")
+        return 130
+    except Exception as err:  # a bug: say so without a traceback
+        if os.environ.get("KNSTACK_DEBUG") == "1":
+            raise
+        stderr.print(f"[red]internal error:[/red] {type(err).__name__}: {_escape(str(err))}")
+        stderr.print("This is a bug in knstack. Run again with KNSTACK_DEBUG=1 for the traceback and report it.")
+        return EXIT_INTERNAL
+    return result if isinstance(result, int) else EXIT_OK
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""`knstack render`: manifests per environment and cluster, or from plain Knative YAML."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import Enum
+from pathlib import Path
+
+import typer
+from rich.progress import Progress
+
+from knstack.build import EnvironmentBuild, build_environment, build_files
+from knstack.cli.app import EXIT_OK, ChecksFailed, app, open_project, project_option, stderr, warn
+from knstack.errors import InputError, Problem
+from knstack.ledger import save_ledger
+from knstack.render import stream, write_environment
+
+
+class OutputFormat(str, Enum):
+    yaml = "yaml"
+    json = "json"
+
+
+class BackendChoice(str, Enum):
+    kubernetes = "kubernetes"
+    knative = "knative"
+
+
+class GatewayChoice(str, Enum):
+    gateway_api = "gateway-api"
+
+
+def _value(choice: Enum | None) -> str | None:
+    return choice.value if choice is not None else None
+
+
+@app.command()
+def render(
+    stack: str | None = typer.Option(None, "--stack", "-s", help="Environment to render (stacks/Pulumi.<env>.yaml)."),
+    files: list[Path] = typer.Option([], "--filename", "-f", help="Plain Knative YAML to render with default settings (repeatable)."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Output directory (default: out/ for --stack, stdout for -f)."),
+    fmt: OutputFormat = typer.Option(OutputFormat.yaml, "--format", help="yaml or json."),
+    backend: BackendChoice | None = typer.Option(None, "--backend", help="Override the environment's backend for this run."),
+    gateway: GatewayChoice | None = typer.Option(None, "--gateway", help="Override the environment's gateway for this run."),
+    locked: bool = typer.Option(False, "--locked", help="Fail (exit 1) instead of recording new revisions in the ledger (for CI)."),
+    project_dir: Path | None = project_option(),
+) -> int:
+    """Render manifests: one file per object under DIR/<env>/<cluster>/, atomically."""
+    if bool(stack) == bool(files):
+        raise typer.BadParameter("give either --stack ENV or -f FILE (not both)", param_hint="--stack / -f")
+    if files:
+        build = build_files(files, backend=_value(backend), gateway=_value(gateway))
+        warn(build.warnings)
+        if out is None:
+            typer.echo(stream(build, fmt.value), nl=False)
+        else:
+            _write(build, out, fmt)
+        return EXIT_OK
+    assert stack is not None
+    project = open_project(project_dir)
+    build = build_environment(project, stack, backend=_value(backend), gateway=_value(gateway))
+    if build.appended and locked:
+        names = ", ".join(f"{entry.name} ({key})" for key, entry in build.appended)
+        raise ChecksFailed(f"the revision ledger of {stack!r} is out of date: the components define new revisions ({names}); run `knstack render --stack {stack}` and commit {build.ledger_file}")
+    warn(build.warnings)
+    target = _write(build, out or project.root / "out", fmt)
+    if build.appended and build.ledger_file is not None:
+        save_ledger(build.ledger_file, build.ledger)
+        for key, entry in build.appended:
+            stderr.print(f"ledger: recorded {entry.name} (generation {entry.generation}) for {key}")
+    total = sum(len(c.manifests) for c in build.clusters)
+    stderr.print(f"rendered {total} objects for {stack} ({len(build.clusters)} cluster(s)) into {target}")
+    return EXIT_OK
+
+
+def _write(build: EnvironmentBuild, out: Path, fmt: OutputFormat) -> Path:
+    if out.exists() and not out.is_dir():
+        raise InputError(Problem("is not a directory", file=str(out)))
+    if not stderr.is_terminal:
+        return write_environment(build, out, fmt.value)
+    with Progress(console=stderr, transient=True) as progress:
+        task = progress.add_task(f"writing {build.environment}", total=None)
+
+        def track(items: Iterable[tuple[str, str]]) -> Iterable[tuple[str, str]]:
+            items = list(items)
+            progress.update(task, total=len(items))
+            for item in items:
+                yield item
+                progress.advance(task)
+
+        return write_environment(build, out, fmt.value, progress=track)

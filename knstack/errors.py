@@ -1,0 +1,72 @@
+"""Errors a user can act on: each names the file, the object and the field.
+
+Every problem with user input is a `Problem`; a run that finds any raises `InputError`
+with all of them, so the user fixes everything in one go. The CLI turns `InputError` into
+exit code 2 and never shows a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input: where it is and what to do about it."""
+
+    message: str
+    file: str | None = None
+    obj: str | None = None  # e.g. "Service default/coffee"
+    field: str | None = None  # e.g. "spec.traffic[1].percent"
+
+    def __str__(self) -> str:
+        where = [part for part in (self.file, self.obj) if part]
+        if self.field:
+            where.append(f"field {self.field}")
+        prefix = ": ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+    def located(self, *, file: str | None = None, obj: str | None = None) -> Problem:
+        """The same problem with the file and object filled in where they were unknown."""
+        return Problem(self.message, self.file or file, self.obj or obj, self.field)
+
+
+class KnstackError(Exception):
+    """Base class of every error knstack reports to a user (exit code given by `exit_code`)."""
+
+    exit_code = 2
+
+
+class InputError(KnstackError):
+    """Bad input: one or more problems, each naming file, object and field."""
+
+    def __init__(self, problems: Sequence[Problem] | Problem | str) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def located(self, *, file: str | None = None, obj: str | None = None) -> InputError:
+        return InputError([p.located(file=file, obj=obj) for p in self.problems])
+
+
+def raise_if_any(problems: Iterable[Problem]) -> None:
+    collected = list(problems)
+    if collected:
+        raise InputError(collected)
+
+
+def field_path(loc: Iterable[str | int]) -> str:
+    """Turn a pydantic/JSON location tuple into `spec.containers[0].image`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif out:
+            out += f".{part}"
+        else:
+            out = str(part)
+    return out

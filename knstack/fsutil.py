@@ -1,0 +1,76 @@
+"""Atomic file and directory replacement: an interrupted write leaves the old content."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write to a temporary file in the same directory, fsync, then rename over `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _renameat2_exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def replace_directory(staged: Path, target: Path) -> None:
+    """Make `staged` become `target` in one step; the old `target` is removed afterwards.
+
+    On Linux the two directories are exchanged atomically, so a reader (or a crash) sees
+    either the whole old tree or the whole new one. Elsewhere a rename pair is used.
+    """
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, target)
+        return
+    if _renameat2_exchange(staged, target):
+        shutil.rmtree(staged)  # now holds the previous tree
+        return
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    os.replace(target, old)
+    os.replace(staged, target)
+    shutil.rmtree(old)
+
+
+def staging_directory(target: Path) -> Path:
+    """A fresh temporary directory next to `target` (same filesystem, so renames are atomic)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+
+
+def remove_stale_staging(target: Path) -> None:
+    """Remove staging directories left by an interrupted earlier run."""
+    if not target.parent.exists():
+        return
+    for leftover in target.parent.glob(f".{target.name}.staging-*"):
+        shutil.rmtree(leftover, ignore_errors=True)

@@ -1,0 +1,70 @@
+"""Recording templates in the ledger: append a changed template, reuse an unchanged one.
+
+Pure functions: each returns a new ledger and never rewrites an existing entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knstack.api.serving import RevisionTemplateSpec
+from knstack.errors import InputError, Problem
+from knstack.ledger.model import LedgerEntry, RevisionLedger, template_digest
+from knstack.naming import revision_name
+
+
+@dataclass(frozen=True)
+class Recorded:
+    ledger: RevisionLedger
+    entry: LedgerEntry
+    appended: bool
+
+
+def record_template(
+    ledger: RevisionLedger, key: str, configuration: str, template: RevisionTemplateSpec
+) -> Recorded:
+    """The revision for `template` as the configuration's current template.
+
+    Unchanged from the latest entry: that entry. Changed: a new entry with the next
+    generation, named `<config>-<generation>` or by the template's BYO name. As in Knative, a
+    BYO name must change whenever the template changes.
+    """
+    digest = template_digest(template)
+    entries = ledger.entries(key)
+    latest = entries[-1] if entries else None
+    if latest is not None and latest.digest == digest:
+        return Recorded(ledger, latest, appended=False)
+    generation = max((e.generation for e in entries), default=0) + 1
+    byo = template.metadata.name
+    name = byo or revision_name(configuration, generation)
+    clash = next((e for e in entries if e.name == name), None)
+    if clash is not None:
+        raise InputError(
+            Problem(
+                f"the revision name {name!r} is already used by generation {clash.generation} "
+                "with a different template; give the changed template a new name "
+                "(Knative requires a new BYO name for every template change)",
+                field="spec.template.metadata.name",
+            )
+        )
+    entry = LedgerEntry(name=name, generation=generation, digest=digest, template=template.to_dict())
+    configurations = dict(ledger.configurations)
+    configurations[key] = [*entries, entry]
+    return Recorded(ledger.model_copy(update={"configurations": configurations}), entry, appended=True)
+
+
+def import_entry(ledger: RevisionLedger, key: str, entry: LedgerEntry) -> RevisionLedger:
+    """Copy an entry from another environment's ledger (promotion). Same name, same digest."""
+    existing = ledger.find(key, entry.name)
+    if existing is not None:
+        if existing.digest != entry.digest:
+            raise InputError(
+                Problem(
+                    f"revision {entry.name!r} exists in both ledgers with different templates "
+                    f"({existing.digest} vs {entry.digest}); ledger entries are never rewritten"
+                )
+            )
+        return ledger
+    configurations = dict(ledger.configurations)
+    configurations[key] = [*ledger.entries(key), entry]
+    return ledger.model_copy(update={"configurations": configurations})

@@ -1,0 +1,5 @@
+"""Deterministic, atomic rendering of manifests for GitOps."""
+
+from knstack.render.writer import rendered_files, stream, write_environment
+
+__all__ = ["rendered_files", "stream", "write_environment"]

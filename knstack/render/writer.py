@@ -1,0 +1,77 @@
+"""Deterministic, atomic writing of an environment's manifests: `DIR/<env>/<cluster>/`.
+
+The whole environment directory is built next to the target and swapped in at once, so
+an interrupted render leaves the previous output exactly as it was.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+from knstack.build import EnvironmentBuild
+from knstack.fsutil import remove_stale_staging, replace_directory, staging_directory
+from knstack.render.layout import file_name, ordered
+from knstack.yamlio import dump_json, dump_yaml, dump_yaml_stream
+
+Format = Literal["yaml", "json"]
+KUSTOMIZATION = "kustomization.yaml"
+
+
+def serialise(manifest: dict[str, Any], fmt: Format) -> str:
+    return dump_yaml(manifest) if fmt == "yaml" else dump_json(manifest)
+
+
+def rendered_files(build: EnvironmentBuild, fmt: Format = "yaml") -> dict[str, str]:
+    """Every file of the environment's output, by path relative to `DIR/<env>/`."""
+    files: dict[str, str] = {}
+    for cluster in build.clusters:
+        manifests = ordered(cluster.manifests, f"environment {build.environment}, cluster {cluster.name}")
+        names = []
+        for manifest in manifests:
+            name = file_name(manifest, fmt)
+            files[f"{cluster.name}/{name}"] = serialise(manifest, fmt)
+            names.append(name)
+        # Lets Argo CD, Flux and `kubectl apply -k` take the directory as one unit.
+        files[f"{cluster.name}/{KUSTOMIZATION}"] = dump_yaml(
+            {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": names}
+        )
+    return files
+
+
+def write_environment(
+    build: EnvironmentBuild,
+    out_dir: Path,
+    fmt: Format = "yaml",
+    progress: Callable[[Iterable[tuple[str, str]]], Iterable[tuple[str, str]]] | None = None,
+) -> Path:
+    """Write `out_dir/<env>/` atomically; returns that directory."""
+    target = out_dir / build.environment
+    files = rendered_files(build, fmt)
+    remove_stale_staging(target)
+    staged = staging_directory(target)
+    try:
+        items: Iterable[tuple[str, str]] = sorted(files.items())
+        if progress is not None:
+            items = progress(items)
+        for relative, text in items:
+            path = staged / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        replace_directory(staged, target)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return target
+
+
+def stream(build: EnvironmentBuild, fmt: Format = "yaml") -> str:
+    """All manifests of all clusters as one stream (for stdout)."""
+    manifests: list[dict[str, Any]] = []
+    for cluster in build.clusters:
+        manifests += ordered(cluster.manifests, f"cluster {cluster.name}")
+    if fmt == "json":
+        return dump_json({"apiVersion": "v1", "kind": "List", "items": manifests})
+    return dump_yaml_stream(manifests)

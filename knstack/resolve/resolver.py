@@ -1,0 +1,243 @@
+"""Resolve Knative objects against the revision ledger into a ServingPlan.
+
+Mirrors Knative's controllers: a Service fans out into a Configuration and a Route named
+like it (service/resources), each Configuration template becomes a ledger revision
+(configuration/resources), and each Route's traffic is pinned to revisions
+(route/traffic). Several versions of one object, in order, are its history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from knstack.api.loader import LoadedObject
+from knstack.api.serving import Service, TrafficTarget
+from knstack.api.validation.metadata import CLUSTER_LOCAL, VISIBILITY_LABEL
+from knstack.errors import InputError, Problem
+from knstack.ledger.model import LedgerEntry, RevisionLedger, configuration_key
+from knstack.ledger.record import record_template
+from knstack.resolve.model import ConfigurationPlan, RevisionPlan, RoutePlan, ServingPlan, TrafficSplit
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+DEFAULT_TRAFFIC = (TrafficTarget(percent=100, latest_revision=True),)
+
+
+@dataclass
+class ResolveResult:
+    plan: ServingPlan
+    ledger: RevisionLedger
+    appended: list[tuple[str, LedgerEntry]] = field(default_factory=list)
+
+
+@dataclass
+class _Config:
+    name: str
+    namespace: str
+    service: str | None
+    versions: list[LoadedObject]
+
+
+def resolve(
+    objects: Sequence[LoadedObject],
+    ledger: RevisionLedger,
+    *,
+    default_namespace: str,
+    traffic_overrides: Mapping[str, Sequence[TrafficTarget]] | None = None,
+) -> ResolveResult:
+    """Record every template in the ledger and pin every route to revisions.
+
+    `traffic_overrides` maps `<namespace>/<service or route>` to traffic that replaces the
+    object's own (the environment's release state decides the split).
+    """
+    overrides = traffic_overrides or {}
+    by_identity = _group_versions(objects, default_namespace)
+    problems: list[Problem] = []
+    configs: dict[str, _Config] = {}
+    routes: list[tuple[str, str, str | None, LoadedObject]] = []
+    for (kind, namespace, name), versions in by_identity.items():
+        if kind in ("Service", "Configuration"):
+            configs[configuration_key(namespace, name)] = _Config(name, namespace, name if kind == "Service" else None, versions)
+        if kind in ("Service", "Route"):
+            routes.append((namespace, name, name if kind == "Service" else None, versions[-1]))
+
+    result = ResolveResult(plan=ServingPlan((), (), ()), ledger=ledger)
+    latest: dict[str, LedgerEntry] = {}
+    for key, config in configs.items():
+        for version in config.versions:
+            template = version.obj.spec.template  # type: ignore[union-attr]
+            try:
+                recorded = record_template(result.ledger, key, config.name, template)
+            except InputError as err:
+                problems += err.located(file=str(version.source), obj=version.obj.ref(default_namespace)).problems
+                break
+            result.ledger = recorded.ledger
+            latest[key] = recorded.entry
+            if recorded.appended:
+                result.appended.append((key, recorded.entry))
+
+    route_plans: list[RoutePlan] = []
+    for namespace, name, service, loaded in routes:
+        traffic = overrides.get(f"{namespace}/{name}")
+        if traffic is None:
+            traffic = loaded.obj.spec.traffic or (DEFAULT_TRAFFIC if service else ())  # type: ignore[union-attr]
+        try:
+            splits = _pin_traffic(traffic, namespace, service, result.ledger, latest)
+        except InputError as err:
+            problems += err.located(file=str(loaded.source), obj=loaded.obj.ref(default_namespace)).problems
+            continue
+        meta = loaded.obj.metadata
+        labels = dict(meta.labels or {})
+        route_plans.append(
+            RoutePlan(
+                name=name,
+                namespace=namespace,
+                service=service,
+                cluster_local=labels.get(VISIBILITY_LABEL) == CLUSTER_LOCAL,
+                traffic=tuple(splits),
+                labels=labels,
+                annotations={k: v for k, v in (meta.annotations or {}).items() if k != LAST_APPLIED},
+                source=str(loaded.source),
+            )
+        )
+    if problems:
+        raise InputError(problems)
+
+    config_plans: list[ConfigurationPlan] = []
+    revisions: dict[tuple[str, str], RevisionPlan] = {}
+    for key, config in configs.items():
+        last = config.versions[-1]
+        entry = latest[key]
+        plan = _revision_plan(entry, config, str(last.source))
+        meta = last.obj.metadata
+        config_plans.append(
+            ConfigurationPlan(
+                name=config.name,
+                namespace=config.namespace,
+                service=config.service,
+                latest=plan,
+                labels=dict(meta.labels or {}),
+                annotations={k: v for k, v in (meta.annotations or {}).items() if k != LAST_APPLIED},
+                source=str(last.source),
+            )
+        )
+    warnings: list[str] = []
+    routed_configs: set[str] = set()
+    for route in route_plans:
+        for revision in route.routed_revisions():
+            found = result.ledger.find_anywhere(route.namespace, revision)
+            assert found is not None  # _pin_traffic checked it
+            key, entry = found
+            routed_configs.add(key)
+            config = configs.get(key) or _Config(key.split("/", 1)[1], route.namespace, None, [])
+            revisions[(route.namespace, revision)] = _revision_plan(entry, config, route.source)
+    for key, config in configs.items():
+        if key not in routed_configs:
+            warnings.append(
+                f"Configuration {key}: no Route sends traffic to it, so its revisions get no workloads"
+            )
+    result.plan = ServingPlan(
+        configurations=tuple(sorted(config_plans, key=lambda c: (c.namespace, c.name))),
+        routes=tuple(sorted(route_plans, key=lambda r: (r.namespace, r.name))),
+        revisions=tuple(sorted(revisions.values(), key=lambda r: (r.namespace, r.name))),
+        warnings=tuple(warnings),
+    )
+    return result
+
+
+def _group_versions(objects: Sequence[LoadedObject], default_namespace: str) -> dict[tuple[str, str, str], list[LoadedObject]]:
+    grouped: dict[tuple[str, str, str], list[LoadedObject]] = {}
+    owners: dict[tuple[str, str], tuple[str, LoadedObject]] = {}
+    problems: list[Problem] = []
+    for loaded in objects:
+        obj = loaded.obj
+        namespace = obj.metadata.namespace or default_namespace
+        grouped.setdefault((obj.kind, namespace, obj.name), []).append(loaded)
+        # A Service owns the Configuration and Route of its name; a second owner is a clash.
+        for child in ("Configuration", "Route") if isinstance(obj, Service) else (obj.kind,):
+            key = (namespace, f"{child}/{obj.name}")
+            if key in owners and owners[key][0] != obj.kind:
+                other = owners[key][1]
+                problems.append(
+                    Problem(
+                        f"clashes with {other.obj.kind} {namespace}/{obj.name} from {other.source}: "
+                        f"a Service creates the {child} of the same name",
+                        file=str(loaded.source),
+                        obj=obj.ref(default_namespace),
+                        field="metadata.name",
+                    )
+                )
+            owners.setdefault(key, (obj.kind, loaded))
+    if problems:
+        raise InputError(problems)
+    return grouped
+
+
+def _pin_traffic(
+    traffic: Sequence[TrafficTarget],
+    namespace: str,
+    service: str | None,
+    ledger: RevisionLedger,
+    latest: dict[str, LedgerEntry],
+) -> list[TrafficSplit]:
+    problems: list[Problem] = []
+    splits: list[TrafficSplit] = []
+    for index, target in enumerate(traffic):
+        where = f"spec.traffic[{index}]"
+        if target.revision_name:
+            config_key = configuration_key(namespace, service) if service else None
+            found = ledger.find(config_key, target.revision_name) if config_key else ledger.find_anywhere(namespace, target.revision_name)
+            if found is None:
+                known = _known_revisions(ledger, namespace, service)
+                problems.append(
+                    Problem(
+                        f"revision {target.revision_name!r} is not in the revision ledger"
+                        + (f" of Service {service}" if service else "")
+                        + f" (known: {known})",
+                        field=f"{where}.revisionName",
+                    )
+                )
+                continue
+            revision, is_latest = target.revision_name, False
+        else:
+            config_name = target.configuration_name or service
+            key = configuration_key(namespace, config_name or "")
+            entry = latest.get(key) or ledger.latest(key)
+            if entry is None:
+                problems.append(
+                    Problem(
+                        f"configuration {config_name!r} is unknown: define it (or its Service) in the same namespace",
+                        field=f"{where}.configurationName",
+                    )
+                )
+                continue
+            revision, is_latest = entry.name, True
+        # Repeated identical targets stay separate; their percents add up on the host.
+        splits.append(TrafficSplit(revision=revision, percent=target.percent or 0, tag=target.tag, latest=is_latest))
+    if problems:
+        raise InputError(problems)
+    return splits
+
+
+def _known_revisions(ledger: RevisionLedger, namespace: str, service: str | None) -> str:
+    if service:
+        names = [e.name for e in ledger.entries(configuration_key(namespace, service))]
+    else:
+        names = [e.name for key, entries in ledger.configurations.items() if key.startswith(f"{namespace}/") for e in entries]
+    return ", ".join(names) if names else "none"
+
+
+def _revision_plan(entry: LedgerEntry, config: _Config, source: str) -> RevisionPlan:
+    return RevisionPlan(
+        name=entry.name,
+        namespace=config.namespace,
+        configuration=config.name,
+        service=config.service,
+        generation=entry.generation,
+        digest=entry.digest,
+        template=entry.template_spec(),
+        source=source,
+    )
+
+
+__all__ = ["ResolveResult", "resolve"]

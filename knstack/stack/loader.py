@@ -1,0 +1,112 @@
+"""Find the project and read environment settings from Pulumi stack files.
+
+The project root is the directory holding `Pulumi.yaml`; its `stackConfigDir` (default:
+the root) holds `Pulumi.<env>.yaml`. knstack reads the `knstack:` keys of a stack's
+`config:` block; the other keys belong to Pulumi and its providers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from knstack.errors import InputError, Problem
+from knstack.stack.settings import StackSettings
+
+CONFIG_NAMESPACE = "knstack"
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    name: str
+    stacks_dir: Path
+
+    def stack_file(self, env: str) -> Path:
+        return self.stacks_dir / f"Pulumi.{env}.yaml"
+
+    def environments(self) -> list[str]:
+        return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in self.stacks_dir.glob("Pulumi.*.yaml"))
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    file: Path
+    settings: StackSettings
+
+
+def find_project(start: Path | None = None) -> Project:
+    """The nearest directory at or above `start` that holds a Pulumi.yaml."""
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "Pulumi.yaml").is_file():
+            return read_project(candidate)
+    raise InputError(
+        Problem(f"no Pulumi.yaml found in {here} or its parents; run knstack inside a knstack project or pass --project-dir")
+    )
+
+
+def read_project(root: Path) -> Project:
+    path = root / "Pulumi.yaml"
+    data = _read_yaml_mapping(path)
+    name = data.get("name")
+    if not isinstance(name, str) or not name:
+        raise InputError(Problem("is required", file=str(path), obj="Pulumi project", field="name"))
+    stack_dir = data.get("stackConfigDir", ".")
+    if not isinstance(stack_dir, str):
+        raise InputError(Problem("must be a directory path", file=str(path), obj="Pulumi project", field="stackConfigDir"))
+    return Project(root=root, name=name, stacks_dir=(root / stack_dir).resolve())
+
+
+def load_environment(project: Project, env: str) -> Environment:
+    path = project.stack_file(env)
+    if not path.is_file():
+        known = ", ".join(project.environments()) or "none"
+        raise InputError(Problem(f"no stack file for environment {env!r} (environments: {known})", file=str(path)))
+    data = _read_yaml_mapping(path)
+    config = data.get("config") or {}
+    if not isinstance(config, dict):
+        raise InputError(Problem("must be a mapping", file=str(path), obj=f"stack {env}", field="config"))
+    return Environment(env, path, parse_settings(config, str(path), env))
+
+
+def parse_settings(config: dict[str, Any], file: str, env: str) -> StackSettings:
+    """Collect the `knstack:<key>` entries of a Pulumi config block into StackSettings."""
+    raw: dict[str, Any] = {}
+    for key, value in config.items():
+        namespace, sep, name = str(key).partition(":")
+        if sep and namespace == CONFIG_NAMESPACE:
+            raw[name] = value
+    try:
+        return StackSettings.model_validate(raw)
+    except ValidationError as err:
+        problems = []
+        for error in err.errors():
+            loc = list(error["loc"])
+            head = f'config."knstack:{loc[0]}"' if loc else "config"
+            rest = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[1:])
+            message = "unknown setting (check the spelling)" if error["type"] == "extra_forbidden" else error["msg"]
+            message = message.removeprefix("Value error, ")
+            problems.append(Problem(message, file=file, obj=f"stack {env}", field=head + rest))
+        raise InputError(problems) from None
+
+
+def _read_yaml_mapping(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(Problem("file not found", file=str(path))) from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise InputError(Problem(f"invalid YAML: {getattr(err, 'problem', err)}", file=where)) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(Problem("must be a YAML mapping", file=str(path)))
+    return data

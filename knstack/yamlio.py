@@ -1,0 +1,38 @@
+"""Deterministic YAML and JSON output: same data, same bytes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import yaml
+
+_BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # type: ignore[assignment]
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
+    """No anchors/aliases: Kubernetes tooling expects every object spelled out."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def dump_yaml(data: Any) -> str:
+    """Block-style YAML in the dict's own key order (builders fix the order)."""
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        default_flow_style=False,
+        sort_keys=False,
+        allow_unicode=True,
+        width=4096,
+    )
+
+
+def dump_yaml_stream(documents: Iterable[Any]) -> str:
+    return "".join(f"---\n{dump_yaml(doc)}" for doc in documents)
+
+
+def dump_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
