@@ -38,9 +38,19 @@ class WorkloadDefaults(SettingsModel):
     resources: ResourceRequirements | None = None
 
 
-class ClusterOverrides(SettingsModel):
-    domain: str | None = None
-    gateway: GatewayRef | None = None
+class ReservedInstanceSettings(SettingsModel):
+    """A low-spec pod kept instead of scaling to zero (the ASK approach): no cold start.
+
+    `enabled` is the default for revisions that may scale to zero; a template's
+    `knstack.dev/reserved-instance` annotation overrides it. `resources` sizes the pod.
+    """
+
+    enabled: bool = False
+    resources: ResourceRequirements = Field(
+        default_factory=lambda: ResourceRequirements(
+            requests={"cpu": "25m", "memory": "64Mi"}, limits={"cpu": "250m", "memory": "128Mi"}
+        )
+    )
 
 
 class Cluster(SettingsModel):
@@ -70,6 +80,7 @@ class StackSettings(SettingsModel):
     clusters: list[Cluster] = Field(default_factory=lambda: [Cluster(name="default")])
     defaults: WorkloadDefaults = Field(default_factory=WorkloadDefaults)
     features: dict[str, str] = Field(default_factory=dict)
+    reserved_instance: ReservedInstanceSettings = Field(default_factory=ReservedInstanceSettings)
     manage_namespaces: bool = True  # render the Namespace objects (with Pod Security labels)
 
     @field_validator("namespace")

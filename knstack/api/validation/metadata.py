@@ -7,6 +7,8 @@ from knstack.api.autoscaling import annotation_field, parse_autoscaling
 from knstack.api.context import ServingContext
 from knstack.api.core import ObjectMeta
 from knstack.api.duration import parse_go_duration
+from knstack.api.knstack_annotations import PREFIX as KNSTACK_PREFIX
+from knstack.api.knstack_annotations import validate_knstack_annotations
 from knstack.api.validation.names import (
     dns1035_label_error,
     dns1123_label_error,
@@ -66,7 +68,7 @@ def validate_object_metadata(meta: ObjectMeta, *, routable: bool, base: str = "m
                     field=where,
                 )
             )
-        elif key.startswith(QUEUE_SIDECAR_PREFIX) or key == PROGRESS_DEADLINE:
+        elif key.startswith((QUEUE_SIDECAR_PREFIX, KNSTACK_PREFIX)) or key == PROGRESS_DEADLINE:
             problems.append(Problem("is only accepted on spec.template.metadata", field=where))
         elif key.startswith(SERVING_PREFIX) and key not in _SERVING_ANNOTATIONS_ON_OBJECT:
             problems.append(Problem(_unknown_serving_key(key, _SERVING_ANNOTATIONS_ON_OBJECT), field=where))
@@ -97,6 +99,7 @@ def validate_template_metadata(meta: ObjectMeta, parent: str, ctx: ServingContex
     annotations = meta.annotations or {}
     _, autoscaling_problems = parse_autoscaling(annotations, ctx, base)
     problems += autoscaling_problems
+    problems += validate_knstack_annotations(annotations, base)
     for key in sorted(annotations):
         where = f"{base}.{annotation_field(key)}"
         if err := qualified_key_error(key):
