@@ -13,7 +13,6 @@ from pathlib import Path
 from knstack.api.loader import LoadedObject, load_files
 from knstack.api.serving import TrafficTarget
 from knstack.components import load_components
-from knstack.errors import InputError, Problem
 from knstack.expand import Manifest, expand
 from knstack.ledger import LedgerEntry, RevisionLedger, ledger_path, load_ledger
 from knstack.resolve import ServingPlan, resolve

@@ -109,9 +109,9 @@ def _defining_file(package: ModuleType, obj: object) -> str | None:
     """The components module that holds `obj` as a top-level name, for messages."""
     prefix = package.__name__
     for name, module in sorted(sys.modules.items()):
-        if (name == prefix or name.startswith(prefix + ".")) and module is not None:
-            if any(value is obj for value in vars(module).values()):
-                return getattr(module, "__file__", None)
+        in_package = name == prefix or name.startswith(prefix + ".")
+        if in_package and module is not None and any(value is obj for value in vars(module).values()):
+            return getattr(module, "__file__", None)
     return None
 
 

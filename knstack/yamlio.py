@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
 _BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # type: ignore[assignment]
 
 
@@ -16,6 +17,11 @@ class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+
+def load_yaml(text: str) -> Any:
+    """Parse one YAML document with the C loader when available (much faster)."""
+    return yaml.load(text, Loader=_Loader)
 
 
 def dump_yaml(data: Any) -> str:

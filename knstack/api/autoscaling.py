@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
-from typing import Literal
 
 from knstack.api.context import ServingContext
 from knstack.api.duration import parse_go_duration
@@ -217,7 +216,7 @@ def _parse_setting(setting: str, raw: str) -> object:
     return number
 
 
-def _check_ranges(values: dict[str, object], annotations: dict[str, str], ctx: ServingContext, bad) -> None:  # noqa: ANN001
+def _check_ranges(values: dict[str, object], annotations: dict[str, str], ctx: ServingContext, bad) -> None:
     def key(setting: str) -> str:
         found = lookup(annotations, setting)
         return found[0] if found else SETTING_KEYS[setting][0]

@@ -115,7 +115,7 @@ class _ServingObject(KubeModel):
     def ref(self, namespace: str | None = None) -> str:
         """`Kind namespace/name`, the way messages name an object."""
         ns = self.metadata.namespace or namespace or "default"
-        return f"{self.kind} {ns}/{self.name}"
+        return f"{self.kind} {ns}/{self.name or '(unnamed)'}"
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()

@@ -47,17 +47,35 @@ class ChecksFailed(KnstackError):
     exit_code = EXIT_CHECKS_FAILED
 
 
-def project_option() -> Path | None:
-    return typer.Option(None, "--project-dir", "-C", help="Project root (the directory with Pulumi.yaml). Default: found from the current directory.")
+PROJECT_DIR_OPTION = typer.Option(
+    None, "--project-dir", "-C", help="Project root (the directory with Pulumi.yaml). Default: found from the current directory."
+)
 
 
 def open_project(project_dir: Path | None) -> Project:
     return find_project(project_dir)
 
 
-def warn(messages: list[str]) -> None:
+def group_warnings(messages: list[str], shown: int = 3) -> list[str]:
+    """Warnings that differ only in their subject ("Revision ns/x: ...") become one line."""
+    by_text: dict[str, list[str]] = {}
     for message in messages:
-        stderr.print(f"[yellow]warning:[/yellow] {message}", markup=True, highlight=False)
+        subject, sep, text = message.partition(": ")
+        key = text if sep else message
+        by_text.setdefault(key, []).append(subject if sep else "")
+    lines = []
+    for text, subjects in by_text.items():
+        if len(subjects) == 1:
+            lines.append(f"{subjects[0]}: {text}" if subjects[0] else text)
+        else:
+            more = f" and {len(subjects) - shown} more" if len(subjects) > shown else ""
+            lines.append(f"{', '.join(subjects[:shown])}{more}: {text}")
+    return lines
+
+
+def warn(messages: list[str]) -> None:
+    for line in group_warnings(messages):
+        stderr.print(f"[yellow]warning:[/yellow] {_escape(line)}", markup=True, highlight=False)
 
 
 def _report(err: KnstackError) -> None:

@@ -10,7 +10,15 @@ import typer
 from rich.progress import Progress
 
 from knstack.build import EnvironmentBuild, build_environment, build_files
-from knstack.cli.app import EXIT_OK, ChecksFailed, app, open_project, project_option, stderr, warn
+from knstack.cli.app import (
+    EXIT_OK,
+    PROJECT_DIR_OPTION,
+    ChecksFailed,
+    app,
+    open_project,
+    stderr,
+    warn,
+)
 from knstack.errors import InputError, Problem
 from knstack.ledger import save_ledger
 from knstack.render import stream, write_environment
@@ -43,7 +51,7 @@ def render(
     backend: BackendChoice | None = typer.Option(None, "--backend", help="Override the environment's backend for this run."),
     gateway: GatewayChoice | None = typer.Option(None, "--gateway", help="Override the environment's gateway for this run."),
     locked: bool = typer.Option(False, "--locked", help="Fail (exit 1) instead of recording new revisions in the ledger (for CI)."),
-    project_dir: Path | None = project_option(),
+    project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
     """Render manifests: one file per object under DIR/<env>/<cluster>/, atomically."""
     if bool(stack) == bool(files):

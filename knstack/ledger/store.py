@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from knstack.errors import InputError, Problem, field_path
 from knstack.fsutil import atomic_write_text
 from knstack.ledger.model import RevisionLedger
-from knstack.yamlio import dump_yaml
+from knstack.yamlio import dump_yaml, load_yaml
 
 HEADER = (
     "# knstack revision ledger for environment {env!r}.\n"
@@ -28,7 +28,7 @@ def load_ledger(path: Path, env: str) -> RevisionLedger:
     if not path.exists():
         return RevisionLedger(environment=env)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
         raise InputError(Problem(f"invalid YAML in the revision ledger: {err}", file=str(path))) from None
     try:

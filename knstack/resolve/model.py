@@ -8,6 +8,7 @@ target pinned to a revision name.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from knstack.api.autoscaling import Autoscaling
 from knstack.api.serving import RevisionTemplateSpec
@@ -99,11 +100,15 @@ class ServingPlan:
     revisions: tuple[RevisionPlan, ...]  # every revision some route sends traffic to or tags
     warnings: tuple[str, ...] = ()
 
+    @cached_property
+    def _revisions_by_name(self) -> dict[tuple[str, str], RevisionPlan]:
+        return {(rev.namespace, rev.name): rev for rev in self.revisions}
+
     def revision(self, namespace: str, name: str) -> RevisionPlan:
-        for rev in self.revisions:
-            if rev.namespace == namespace and rev.name == name:
-                return rev
-        raise KeyError(f"{namespace}/{name}")
+        try:
+            return self._revisions_by_name[(namespace, name)]
+        except KeyError:
+            raise KeyError(f"{namespace}/{name}") from None
 
     def namespaces(self) -> list[str]:
         found = {c.namespace for c in self.configurations} | {r.namespace for r in self.routes}

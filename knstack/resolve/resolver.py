@@ -17,7 +17,13 @@ from knstack.api.validation.metadata import CLUSTER_LOCAL, VISIBILITY_LABEL
 from knstack.errors import InputError, Problem
 from knstack.ledger.model import LedgerEntry, RevisionLedger, configuration_key
 from knstack.ledger.record import record_template
-from knstack.resolve.model import ConfigurationPlan, RevisionPlan, RoutePlan, ServingPlan, TrafficSplit
+from knstack.resolve.model import (
+    ConfigurationPlan,
+    RevisionPlan,
+    RoutePlan,
+    ServingPlan,
+    TrafficSplit,
+)
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 DEFAULT_TRAFFIC = (TrafficTarget(percent=100, latest_revision=True),)
@@ -76,13 +82,14 @@ def resolve(
             if recorded.appended:
                 result.appended.append((key, recorded.entry))
 
+    index = _revision_index(result.ledger)
     route_plans: list[RoutePlan] = []
     for namespace, name, service, loaded in routes:
         traffic = overrides.get(f"{namespace}/{name}")
         if traffic is None:
             traffic = loaded.obj.spec.traffic or (DEFAULT_TRAFFIC if service else ())  # type: ignore[union-attr]
         try:
-            splits = _pin_traffic(traffic, namespace, service, result.ledger, latest)
+            splits = _pin_traffic(traffic, namespace, service, result.ledger, latest, index)
         except InputError as err:
             problems += err.located(file=str(loaded.source), obj=loaded.obj.ref(default_namespace)).problems
             continue
@@ -125,13 +132,11 @@ def resolve(
     routed_configs: set[str] = set()
     for route in route_plans:
         for revision in route.routed_revisions():
-            found = result.ledger.find_anywhere(route.namespace, revision)
-            assert found is not None  # _pin_traffic checked it
-            key, entry = found
+            key, entry = index[(route.namespace, revision)]  # _pin_traffic checked it exists
             routed_configs.add(key)
             config = configs.get(key) or _Config(key.split("/", 1)[1], route.namespace, None, [])
             revisions[(route.namespace, revision)] = _revision_plan(entry, config, route.source)
-    for key, config in configs.items():
+    for key in configs:
         if key not in routed_configs:
             warnings.append(
                 f"Configuration {key}: no Route sends traffic to it, so its revisions get no workloads"
@@ -179,14 +184,16 @@ def _pin_traffic(
     service: str | None,
     ledger: RevisionLedger,
     latest: dict[str, LedgerEntry],
+    index: dict[tuple[str, str], tuple[str, LedgerEntry]],
 ) -> list[TrafficSplit]:
     problems: list[Problem] = []
     splits: list[TrafficSplit] = []
-    for index, target in enumerate(traffic):
-        where = f"spec.traffic[{index}]"
+    for position, target in enumerate(traffic):
+        where = f"spec.traffic[{position}]"
         if target.revision_name:
-            config_key = configuration_key(namespace, service) if service else None
-            found = ledger.find(config_key, target.revision_name) if config_key else ledger.find_anywhere(namespace, target.revision_name)
+            found = index.get((namespace, target.revision_name))
+            if service and found is not None and found[0] != configuration_key(namespace, service):
+                found = None  # a Service routes only to its own revisions
             if found is None:
                 known = _known_revisions(ledger, namespace, service)
                 problems.append(
@@ -217,6 +224,16 @@ def _pin_traffic(
     if problems:
         raise InputError(problems)
     return splits
+
+
+def _revision_index(ledger: RevisionLedger) -> dict[tuple[str, str], tuple[str, LedgerEntry]]:
+    """(namespace, revision name) -> (configuration key, entry), for constant-time lookups."""
+    index: dict[tuple[str, str], tuple[str, LedgerEntry]] = {}
+    for key, entries in ledger.configurations.items():
+        namespace = key.split("/", 1)[0]
+        for entry in entries:
+            index[(namespace, entry.name)] = (key, entry)
+    return index
 
 
 def _known_revisions(ledger: RevisionLedger, namespace: str, service: str | None) -> str:

@@ -1,6 +1,13 @@
 """Environment settings (stack files) and project discovery."""
 
-from knstack.stack.loader import Environment, Project, find_project, load_environment, parse_settings, read_project
+from knstack.stack.loader import (
+    Environment,
+    Project,
+    find_project,
+    load_environment,
+    parse_settings,
+    read_project,
+)
 from knstack.stack.settings import (
     Cluster,
     ClusterSettings,

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from knstack.errors import InputError, Problem
 from knstack.stack.settings import StackSettings
+from knstack.yamlio import load_yaml
 
 CONFIG_NAMESPACE = "knstack"
 
@@ -98,7 +99,7 @@ def parse_settings(config: dict[str, Any], file: str, env: str) -> StackSettings
 
 def _read_yaml_mapping(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(Problem("file not found", file=str(path))) from None
     except yaml.YAMLError as err:

@@ -5,7 +5,11 @@ from __future__ import annotations
 from knstack.api.context import ServingContext
 from knstack.api.core import DISALLOWED_CONTAINER_FIELDS, Container, Probe, Volume
 from knstack.api.serving import RevisionSpec
-from knstack.api.validation.names import dns1123_label_error, dns1123_subdomain_error, env_name_error
+from knstack.api.validation.names import (
+    dns1123_label_error,
+    dns1123_subdomain_error,
+    env_name_error,
+)
 from knstack.errors import Problem
 
 RESERVED_PORTS = frozenset({8012, 8013, 8022, 9090, 9091, 8008})
@@ -139,7 +143,7 @@ def validate_revision_spec(spec: RevisionSpec, ctx: ServingContext, base: str) -
     return problems
 
 
-def _validate_ports(spec: RevisionSpec, bad) -> list[Problem]:  # noqa: ANN001
+def _validate_ports(spec: RevisionSpec, bad) -> list[Problem]:
     with_ports = [i for i, c in enumerate(spec.containers) if c.ports]
     if len(spec.containers) > 1 and len(with_ports) != 1:
         bad(
@@ -168,7 +172,7 @@ def _validate_ports(spec: RevisionSpec, bad) -> list[Problem]:  # noqa: ANN001
     return []
 
 
-def _check_container(container: Container, where: str, ctx: ServingContext, bad, names: dict[str, str], *, serving: bool) -> None:  # noqa: ANN001
+def _check_container(container: Container, where: str, ctx: ServingContext, bad, names: dict[str, str], *, serving: bool) -> None:
     if container.name is not None:
         if container.name == RESERVED_CONTAINER_NAME:
             bad(f"{RESERVED_CONTAINER_NAME!r} is reserved for Knative's sidecar", f"{where}.name")
@@ -214,7 +218,7 @@ def _check_container(container: Container, where: str, ctx: ServingContext, bad,
                 bad("is not allowed by Knative", f"{sc}.{api_name}")
 
 
-def _check_probe(probe: Probe, where: str, readiness: bool, port_number: int, port_name: str, bad) -> None:  # noqa: ANN001
+def _check_probe(probe: Probe, where: str, readiness: bool, port_number: int, port_name: str, bad) -> None:
     handlers = [n for n, v in (("httpGet", probe.http_get), ("tcpSocket", probe.tcp_socket), ("grpc", probe.grpc), ("exec", probe.exec_)) if v is not None]
     if len(handlers) != 1:
         bad(f"a probe needs exactly one handler (httpGet, tcpSocket, grpc or exec); found {len(handlers)}", where)
@@ -244,7 +248,7 @@ def _check_probe(probe: Probe, where: str, readiness: bool, port_number: int, po
             bad("must be 0 or more", f"{where}.{api_name}")
 
 
-def _validate_volumes(spec: RevisionSpec, ctx: ServingContext, bad) -> list[Problem]:  # noqa: ANN001
+def _validate_volumes(spec: RevisionSpec, ctx: ServingContext, bad) -> list[Problem]:
     volumes: dict[str, tuple[int, Volume]] = {}
     for index, volume in enumerate(spec.volumes or []):
         where = f"volumes[{index}]"
@@ -290,7 +294,7 @@ def _validate_volumes(spec: RevisionSpec, ctx: ServingContext, bad) -> list[Prob
     return []
 
 
-def _validate_serving_settings(spec: RevisionSpec, ctx: ServingContext, bad) -> None:  # noqa: ANN001
+def _validate_serving_settings(spec: RevisionSpec, ctx: ServingContext, bad) -> None:
     cc = spec.container_concurrency
     if cc is not None:
         if cc < 0 or cc > ctx.container_concurrency_max_limit:

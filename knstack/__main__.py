@@ -1,0 +1,5 @@
+"""`python -m knstack`: the command line."""
+
+from knstack.cli import run
+
+run()
