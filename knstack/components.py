@@ -108,9 +108,11 @@ def _import_package(directory: Path) -> ModuleType:
 def _defining_file(package: ModuleType, obj: object) -> str | None:
     """The components module that holds `obj` as a top-level name, for messages."""
     prefix = package.__name__
-    for name, module in sorted(sys.modules.items()):
-        in_package = name == prefix or name.startswith(prefix + ".")
-        if in_package and module is not None and any(value is obj for value in vars(module).values()):
+    submodules = sorted(name for name in sys.modules if name.startswith(prefix + "."))
+    # Submodules first: the package's __init__ usually re-exports what they define.
+    for name in [*submodules, prefix]:
+        module = sys.modules.get(name)
+        if module is not None and any(value is obj for value in vars(module).values()):
             return getattr(module, "__file__", None)
     return None
 

@@ -84,8 +84,9 @@ def parse_serving_object(doc: Any, source: Source, default_namespace: str | None
         raise InputError(Problem(f"expected a Kubernetes object (a mapping), got {type(doc).__name__}", file=str(source)))
     kind = doc.get("kind")
     api_version = doc.get("apiVersion")
-    name = (doc.get("metadata") or {}).get("name") if isinstance(doc.get("metadata"), dict) else None
-    label = f"{kind or 'object'} {name or '(unnamed)'}"
+    meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
+    namespace = meta.get("namespace") or default_namespace or "default"
+    label = f"{kind or 'object'} {namespace}/{meta.get('name') or '(unnamed)'}"
     if kind not in SERVING_KINDS:
         raise InputError(
             Problem(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
 from knstack.api.base import KubeModel
 from knstack.api.core import (
@@ -69,6 +69,14 @@ class RevisionSpec(KubeModel):
 class RevisionTemplateSpec(KubeModel):
     metadata: ObjectMeta = Field(default_factory=ObjectMeta)
     spec: RevisionSpec = Field(default_factory=RevisionSpec)
+
+    @model_serializer(mode="wrap")
+    def _without_empty_metadata(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Written back as the user wrote it: no `metadata: {}` where there was none.
+        data = handler(self)
+        if data.get("metadata") == {}:
+            del data["metadata"]
+        return data
 
     def annotations(self) -> dict[str, str]:
         return dict(self.metadata.annotations or {})

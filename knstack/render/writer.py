@@ -36,7 +36,7 @@ def rendered_files(build: EnvironmentBuild, fmt: Format = "yaml") -> dict[str, s
             names.append(name)
         # Lets Argo CD, Flux and `kubectl apply -k` take the directory as one unit.
         files[f"{cluster.name}/{KUSTOMIZATION}"] = dump_yaml(
-            {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": names}
+            {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": sorted(names)}
         )
     return files
 

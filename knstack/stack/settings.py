@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 from knstack.api.context import FEATURE_DEFAULTS, FEATURE_VALUES, ServingContext
@@ -107,15 +107,16 @@ class StackSettings(SettingsModel):
                 raise ValueError(f"feature {name!r}: {state!r} is not one of {', '.join(FEATURE_VALUES)}")
         return value
 
-    @model_validator(mode="after")
-    def _unique_clusters(self) -> StackSettings:
-        names = [c.name for c in self.clusters]
+    @field_validator("clusters")
+    @classmethod
+    def _unique_clusters(cls, clusters: list[Cluster]) -> list[Cluster]:
+        names = [c.name for c in clusters]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"duplicate cluster names: {', '.join(duplicates)}")
-        if not self.clusters:
+        if not clusters:
             raise ValueError("at least one cluster is required")
-        return self
+        return clusters
 
     def serving_context(self) -> ServingContext:
         return ServingContext().with_features(self.features)
