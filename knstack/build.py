@@ -11,12 +11,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knstack.api.loader import LoadedObject, load_files
-from knstack.api.serving import TrafficTarget
+from knstack.api.serving import Service, TrafficTarget
 from knstack.components import load_components
+from knstack.errors import InputError, Problem
 from knstack.expand import Manifest, expand
 from knstack.ledger import LedgerEntry, RevisionLedger, ledger_path, load_ledger
 from knstack.resolve import ServingPlan, resolve
-from knstack.stack import Project, StackSettings, effective_cluster_settings, load_environment
+from knstack.stack import (
+    Environment,
+    Project,
+    StackSettings,
+    effective_cluster_settings,
+    load_environment,
+)
+from knstack.stack.release import release_traffic
 from knstack.stack.settings import ClusterSettings, GatewayRef
 
 FILES_ENVIRONMENT = "files"
@@ -80,9 +88,54 @@ def build_environment(
     objects = load_components(project.root / "components", env, ctx, settings.namespace, project.root)
     path = ledger_path(project.stacks_dir, env)
     ledger = load_ledger(path, env)
-    build = build_objects(objects, env, settings, ledger, traffic_overrides=traffic_overrides)
+    if traffic_overrides is None:
+        traffic_overrides = release_overrides(environment, settings, objects, ledger)
+    build = build_objects(
+        objects,
+        env,
+        settings,
+        ledger,
+        traffic_overrides=traffic_overrides,
+        record_templates=settings.promotion.from_ is None,
+    )
     build.ledger_file = path
     return build
+
+
+def release_overrides(
+    environment: Environment, settings: StackSettings, objects: Sequence[LoadedObject], ledger: RevisionLedger
+) -> dict[str, list[TrafficTarget]]:
+    """Route traffic for every service the environment's release state names."""
+    services = {
+        f"{o.obj.metadata.namespace or settings.namespace}/{o.obj.name}": o.obj
+        for o in objects
+        if isinstance(o.obj, Service)
+    }
+    overrides: dict[str, list[TrafficTarget]] = {}
+    problems: list[Problem] = []
+    for key, release in settings.releases.items():
+        full = key if "/" in key else f"{settings.namespace}/{key}"
+        where = f'config."knstack:releases".{key}'
+        service = services.get(full)
+        if service is None:
+            problems.append(Problem(f"no Service {full} in the components", file=str(environment.file), obj=f"stack {environment.name}", field=where))
+            continue
+        for role in ("stable", "candidate"):
+            revision = getattr(release, role)
+            if revision is not None and ledger.find(full, revision) is None:
+                known = ", ".join(e.name for e in ledger.entries(full)) or "none"
+                problems.append(
+                    Problem(
+                        f"revision {revision!r} is not in this environment's ledger (known: {known})",
+                        file=str(environment.file),
+                        obj=f"stack {environment.name}",
+                        field=f"{where}.{role}",
+                    )
+                )
+        overrides[full] = release_traffic(release, settings.canary, service.spec.traffic)
+    if problems:
+        raise InputError(problems)
+    return overrides
 
 
 def build_files(paths: Sequence[Path], *, backend: str | None = None, gateway: str | None = None) -> EnvironmentBuild:
@@ -99,8 +152,15 @@ def build_objects(
     ledger: RevisionLedger,
     *,
     traffic_overrides: Mapping[str, Sequence[TrafficTarget]] | None = None,
+    record_templates: bool = True,
 ) -> EnvironmentBuild:
-    resolved = resolve(objects, ledger, default_namespace=settings.namespace, traffic_overrides=traffic_overrides)
+    resolved = resolve(
+        objects,
+        ledger,
+        default_namespace=settings.namespace,
+        traffic_overrides=traffic_overrides,
+        record_templates=record_templates,
+    )
     clusters = []
     for cluster in settings.clusters:
         cluster_settings = effective_cluster_settings(env, settings, cluster)

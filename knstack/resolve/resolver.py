@@ -50,11 +50,15 @@ def resolve(
     *,
     default_namespace: str,
     traffic_overrides: Mapping[str, Sequence[TrafficTarget]] | None = None,
+    record_templates: bool = True,
 ) -> ResolveResult:
     """Record every template in the ledger and pin every route to revisions.
 
     `traffic_overrides` maps `<namespace>/<service or route>` to traffic that replaces the
-    object's own (the environment's release state decides the split).
+    object's own (the environment's release state decides the split). With
+    `record_templates=False` (an environment fed by promotion) the ledger is read, never
+    extended: each configuration's latest revision is its newest ledger entry, and a
+    configuration without one is left out with a warning.
     """
     overrides = traffic_overrides or {}
     by_identity = _group_versions(objects, default_namespace)
@@ -69,7 +73,17 @@ def resolve(
 
     result = ResolveResult(plan=ServingPlan((), (), ()), ledger=ledger)
     latest: dict[str, LedgerEntry] = {}
-    for key, config in configs.items():
+    warnings: list[str] = []
+    for key, config in list(configs.items()):
+        if not record_templates:
+            entry = ledger.latest(key)
+            if entry is None:
+                warnings.append(f"Configuration {key}: no revision has been promoted to this environment yet; it is not rendered")
+                del configs[key]
+                routes = [r for r in routes if (r[0], r[2]) != (config.namespace, config.service) or config.service is None]
+            else:
+                latest[key] = entry
+            continue
         for version in config.versions:
             template = version.obj.spec.template  # type: ignore[union-attr]
             try:
@@ -128,7 +142,6 @@ def resolve(
                 source=str(last.source),
             )
         )
-    warnings: list[str] = []
     routed_configs: set[str] = set()
     for route in route_plans:
         for revision in route.routed_revisions():

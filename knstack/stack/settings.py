@@ -9,18 +9,15 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic.alias_generators import to_camel
 
 from knstack.api.context import FEATURE_DEFAULTS, FEATURE_VALUES, ServingContext
 from knstack.api.core import ResourceRequirements
 from knstack.api.validation.names import dns1123_label_error, dns1123_subdomain_error
+from knstack.stack.base import SettingsModel
+from knstack.stack.release import CanaryPlan, Release
 
 Backend = Literal["kubernetes", "knative"]
 GatewayKind = Literal["gateway-api"]
-
-
-class SettingsModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True, validate_by_alias=True, extra="forbid")
 
 
 class GatewayRef(SettingsModel):
@@ -53,6 +50,18 @@ class ReservedInstanceSettings(SettingsModel):
     )
 
 
+class PromotionSettings(SettingsModel):
+    """Where this environment's revisions come from.
+
+    The first environment (no `from`) records every new template of the components in
+    its ledger. A downstream environment (`from: staging`) gets revisions only by
+    promotion: it renders what its own ledger and releases say, whatever the components
+    currently define.
+    """
+
+    from_: str | None = Field(default=None, alias="from")
+
+
 class Cluster(SettingsModel):
     """One target cluster of an environment; optional overrides replace environment values."""
 
@@ -81,6 +90,9 @@ class StackSettings(SettingsModel):
     defaults: WorkloadDefaults = Field(default_factory=WorkloadDefaults)
     features: dict[str, str] = Field(default_factory=dict)
     reserved_instance: ReservedInstanceSettings = Field(default_factory=ReservedInstanceSettings)
+    promotion: PromotionSettings = Field(default_factory=PromotionSettings)
+    canary: CanaryPlan = Field(default_factory=CanaryPlan)
+    releases: dict[str, Release] = Field(default_factory=dict)
     manage_namespaces: bool = True  # render the Namespace objects (with Pod Security labels)
 
     @field_validator("namespace")
