@@ -9,18 +9,15 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic.alias_generators import to_camel
 
-from knstack.api.context import FEATURE_DEFAULTS, FEATURE_VALUES, ServingContext
+from knstack.api.context import ServingContext
 from knstack.api.core import ResourceRequirements
 from knstack.api.validation.names import dns1123_label_error, dns1123_subdomain_error
+from knstack.stack.base import SettingsModel
+from knstack.stack.knative import KnativeSettings, revision_resource_defaults, stack_conflicts
 
 Backend = Literal["kubernetes", "knative"]
 GatewayKind = Literal["gateway-api"]
-
-
-class SettingsModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True, validate_by_alias=True, extra="forbid")
 
 
 class GatewayRef(SettingsModel):
@@ -79,9 +76,19 @@ class StackSettings(SettingsModel):
     kubernetes_version: str = "1.33.0"
     clusters: list[Cluster] = Field(default_factory=lambda: [Cluster(name="default")])
     defaults: WorkloadDefaults = Field(default_factory=WorkloadDefaults)
-    features: dict[str, str] = Field(default_factory=dict)
     reserved_instance: ReservedInstanceSettings = Field(default_factory=ReservedInstanceSettings)
     manage_namespaces: bool = True  # render the Namespace objects (with Pod Security labels)
+    knative: KnativeSettings = Field(default_factory=KnativeSettings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _features_moved(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "features" in data:
+            raise ValueError(
+                "knstack:features is now knstack:knative config.features (the typed config-features "
+                "ConfigMap, used by validation and by the knative install alike)"
+            )
+        return data
 
     @field_validator("namespace")
     @classmethod
@@ -97,16 +104,6 @@ class StackSettings(SettingsModel):
             raise ValueError(err)
         return value
 
-    @field_validator("features")
-    @classmethod
-    def _known_features(cls, value: dict[str, str]) -> dict[str, str]:
-        for name, state in value.items():
-            if name not in FEATURE_DEFAULTS:
-                raise ValueError(f"unknown Knative feature {name!r}")
-            if state not in FEATURE_VALUES:
-                raise ValueError(f"feature {name!r}: {state!r} is not one of {', '.join(FEATURE_VALUES)}")
-        return value
-
     @model_validator(mode="after")
     def _unique_clusters(self) -> StackSettings:
         names = [c.name for c in self.clusters]
@@ -117,8 +114,24 @@ class StackSettings(SettingsModel):
             raise ValueError("at least one cluster is required")
         return self
 
+    @model_validator(mode="after")
+    def _knative_consistent(self) -> StackSettings:
+        conflicts = stack_conflicts(
+            self.knative,
+            reserved_instance=self.reserved_instance.enabled,
+            default_resources=revision_resource_defaults(self.defaults.resources),
+        )
+        if conflicts:
+            raise ValueError("; ".join(conflicts))
+        return self
+
+    @property
+    def features(self) -> dict[str, str]:
+        """Every Knative feature flag of the environment (from knative.config.features)."""
+        return self.knative.config.features.flags()
+
     def serving_context(self) -> ServingContext:
-        return ServingContext().with_features(self.features)
+        return ServingContext.from_config(self.knative.config)
 
     def cluster(self, name: str) -> Cluster:
         for cluster in self.clusters:
