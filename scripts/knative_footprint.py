@@ -16,7 +16,9 @@ from knstack.resolve.model import ServingPlan
 from knstack.stack.knative import GatewayApiSettings, HighAvailability, KnativeSettings
 from knstack.stack.settings import StackSettings, effective_cluster_settings
 
-GATEWAY_API = GatewayApiSettings(gateway_class="istio", local_gateway="istio-system/knative-local-gateway")
+GATEWAY_API = GatewayApiSettings(
+    gateway_class="istio", local_gateway="istio-system/knative-local-gateway"
+)
 _UNITS = {"m": 0.001, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "M": 10**6, "G": 10**9}
 
 
@@ -29,8 +31,14 @@ def quantity(text: str) -> float:
 
 def footprint(knative: KnativeSettings) -> dict[str, Any]:
     stack = StackSettings(knative=knative)
-    manifests = build_platform(ServingPlan((), (), ()), effective_cluster_settings("footprint", stack, stack.clusters[0]))
-    hpas = {m["spec"]["scaleTargetRef"]["name"]: m["spec"] for m in manifests if m["kind"] == "HorizontalPodAutoscaler"}
+    manifests = build_platform(
+        ServingPlan((), (), ()), effective_cluster_settings("footprint", stack, stack.clusters[0])
+    )
+    hpas = {
+        m["spec"]["scaleTargetRef"]["name"]: m["spec"]
+        for m in manifests
+        if m["kind"] == "HorizontalPodAutoscaler"
+    }
     pods_min = pods_max = 0
     cpu = memory = cpu_limit = memory_limit = 0.0
     deployments = [m for m in manifests if m["kind"] == "Deployment"]
@@ -60,8 +68,12 @@ def main() -> None:
     variants = {
         "kourier": KnativeSettings(install=True),
         "kourier + hpa": KnativeSettings(install=True, hpa_autoscaler=True),
-        "kourier, HA 2": KnativeSettings(install=True, high_availability=HighAvailability(replicas=2)),
-        "gateway-api": KnativeSettings(install=True, networking="gateway-api", gateway_api=GATEWAY_API),
+        "kourier, HA 2": KnativeSettings(
+            install=True, high_availability=HighAvailability(replicas=2)
+        ),
+        "gateway-api": KnativeSettings(
+            install=True, networking="gateway-api", gateway_api=GATEWAY_API
+        ),
     }
     rows = {name: footprint(knative) for name, knative in variants.items()}
     columns = list(next(iter(rows.values())))

@@ -60,7 +60,8 @@ def _read(path: Path) -> list[dict[str, Any]]:
     else:
         raise InputError(
             Problem(
-                f"{path} does not exist (point it at the release's serving-crds.yaml or a directory of CRDs)",
+                f"{path} does not exist (point it at the release's serving-crds.yaml or a "
+                f"directory of CRDs)",
                 field=FIELD,
             )
         )

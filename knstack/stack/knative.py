@@ -128,7 +128,8 @@ class WorkloadSettings(SettingsModel):
         for item in self.resources:
             if item.container not in WORKLOADS[self.name]:
                 raise ValueError(
-                    f"workload {self.name!r} has no container {item.container!r} (containers: {', '.join(WORKLOADS[self.name])})"
+                    f"workload {self.name!r} has no container {item.container!r} (containers: "
+                    f"{', '.join(WORKLOADS[self.name])})"
                 )
         return self
 
@@ -197,7 +198,8 @@ class KnativeSettings(SettingsModel):
         # The generated install is the 1.23 one; patch releases share its manifests.
         if not re.fullmatch(r"1\.23\.\d+", value):
             raise ValueError(
-                f"knstack generates the Knative Serving 1.23 install; {value!r} is not a 1.23.x release"
+                f"knstack generates the Knative Serving 1.23 install; {value!r} is not a "
+                f"1.23.x release"
             )
         return value
 
@@ -208,11 +210,13 @@ class KnativeSettings(SettingsModel):
             (
                 "deployment",
                 "queue_sidecar_image",
-            ): "config.deployment.queue-sidecar-image is set by knstack from images (use images.overrides.queue-proxy)",
+            ): "config.deployment.queue-sidecar-image is set by knstack from images (use "
+            "images.overrides.queue-proxy)",
             (
                 "network",
                 "ingress_class",
-            ): "config.network.ingress-class is set by knstack from networking (kourier or gateway-api)",
+            ): "config.network.ingress-class is set by knstack from networking (kourier or "
+            "gateway-api)",
         }
         for (configmap, key), message in derived.items():
             if key in getattr(value, configmap).model_fields_set:
@@ -234,7 +238,7 @@ class KnativeSettings(SettingsModel):
             raise ValueError(
                 "networking gateway-api needs gatewayApi (gatewayClass and localGateway at least)"
             )
-        # Rollback needs the revision that just left the traffic: keep at least one (see docs/backends.md).
+        # Rollback needs the revision that just left the traffic (see docs/backends.md).
         if self.config.gc.min_non_active_revisions < 1:
             raise ValueError(
                 "config.gc.min-non-active-revisions must be at least 1: knstack rolls back to the "
@@ -256,7 +260,8 @@ def stack_conflicts(
     ):
         problems.append(
             "reservedInstance.enabled keeps one pod per revision (config-autoscaler min-scale 1), "
-            f"but knative.config.autoscaler.min-scale is {autoscaler.min_scale}: set only one of them"
+            f"but knative.config.autoscaler.min-scale is {autoscaler.min_scale}: set only one "
+            f"of them"
         )
     defaults = knative.config.defaults
     for key, value in (default_resources or {}).items():

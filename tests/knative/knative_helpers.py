@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +42,8 @@ def stack_settings(**knative: Any) -> StackSettings:
     return StackSettings(knative=KnativeSettings(install=True, **knative))
 
 
-def render_platform(stack: StackSettings, plan: ServingPlan = EMPTY_PLAN) -> dict[Key, dict[str, Any]]:
+def render_platform(
+    stack: StackSettings, plan: ServingPlan = EMPTY_PLAN
+) -> dict[Key, dict[str, Any]]:
     settings = effective_cluster_settings("conformance", stack, stack.clusters[0])
     return {key_of(doc): doc for doc in build_platform(plan, settings)}

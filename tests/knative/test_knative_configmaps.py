@@ -31,6 +31,7 @@ class With:
     value: Any
     others: dict[str, Any] = field(default_factory=dict)
 
+
 # ConfigMap (short name) -> key -> (good value, bad value).
 CASES: dict[str, dict[str, tuple[Any, Any]]] = {
     "autoscaler": {
@@ -145,10 +146,16 @@ CASES: dict[str, dict[str, tuple[Any, Any]]] = {
         "logging.enable-request-log": ("true", "log"),
         "logging.enable-probe-request-log": ("false", "probe"),
         "metrics-protocol": ("prometheus", "statsd"),
-        "metrics-endpoint": (With("0.0.0.0:9090", {"metrics-protocol": "prometheus"}), "http://otel:4318"),
+        "metrics-endpoint": (
+            With("0.0.0.0:9090", {"metrics-protocol": "prometheus"}),
+            "http://otel:4318",
+        ),
         "metrics-export-interval": ("30s", "every minute"),
         "request-metrics-protocol": ("none", "carrier-pigeon"),
-        "request-metrics-endpoint": (With("otel:4317", {"request-metrics-protocol": "grpc"}), "http://otel:4318"),
+        "request-metrics-endpoint": (
+            With("otel:4317", {"request-metrics-protocol": "grpc"}),
+            "http://otel:4318",
+        ),
         "request-metrics-export-interval": ("30s", "often"),
         "runtime-profiling": ("enabled", "profiled"),
         "tracing-protocol": ("stdout", "zipkin"),
@@ -181,7 +188,11 @@ CASES: dict[str, dict[str, tuple[Any, Any]]] = {
         "tracing-service-name": ("gateway", ["x"]),
     },
     "features": {
-        **{key: ("allowed", "on") for key in FeaturesConfig.key_names() if key != "secure-pod-defaults"},
+        **{
+            key: ("allowed", "on")
+            for key in FeaturesConfig.key_names()
+            if key != "secure-pod-defaults"
+        },
         "secure-pod-defaults": ("AllowRootBounded", "allowed"),
     },
 }
@@ -195,7 +206,12 @@ def _settings(configmap: str, key: str, value: Any) -> Any:
 
 
 def _cases(which: int) -> list[tuple[str, str, Any]]:
-    return [(cm, key, pair[which]) for cm, keys in CASES.items() for key, pair in keys.items() if pair[which] is not None]
+    return [
+        (cm, key, pair[which])
+        for cm, keys in CASES.items()
+        for key, pair in keys.items()
+        if pair[which] is not None
+    ]
 
 
 def test_every_option_has_a_case() -> None:
@@ -216,11 +232,15 @@ def test_good_value_is_installed_as_a_top_level_key(configmap: str, key: str, va
     assert isinstance(data[key], str)
     value = value.value if isinstance(value, With) else value
     if isinstance(value, str) and configmap not in ("features",):
-        assert data[key].lower() == value.lower() or yaml.safe_load(data[key]) == yaml.safe_load(value)
+        assert data[key].lower() == value.lower() or yaml.safe_load(data[key]) == yaml.safe_load(
+            value
+        )
 
 
 @pytest.mark.parametrize(("configmap", "key", "value"), _cases(1), ids=lambda v: str(v)[:40])
-def test_bad_value_is_rejected_naming_the_stack_file_and_key(configmap: str, key: str, value: Any) -> None:
+def test_bad_value_is_rejected_naming_the_stack_file_and_key(
+    configmap: str, key: str, value: Any
+) -> None:
     with pytest.raises(InputError) as caught:
         _settings(configmap, key, value)
     text = str(caught.value)
@@ -255,7 +275,10 @@ def test_checksum_matches_the_upstream_annotations(upstream_dir: Path) -> None:
     assert len(files) == 12
     for file in files:
         doc = yaml.safe_load(file.read_text(encoding="utf-8"))
-        assert example_checksum(doc["data"]["_example"]) == doc["metadata"]["annotations"]["knative.dev/example-checksum"], file.name
+        assert (
+            example_checksum(doc["data"]["_example"])
+            == doc["metadata"]["annotations"]["knative.dev/example-checksum"]
+        ), file.name
 
 
 def test_checksum_changes_with_the_example_and_ignores_blank_lines() -> None:
@@ -269,8 +292,15 @@ def test_serving_context_follows_the_config() -> None:
             "knstack:knative": {
                 "config": {
                     "features": {"kubernetes.podspec-affinity": "enabled"},
-                    "defaults": {"revision-timeout-seconds": 100, "max-revision-timeout-seconds": 200},
-                    "autoscaler": {"max-scale-limit": 50, "max-scale": 10, "container-concurrency-target-percentage": "0.8"},
+                    "defaults": {
+                        "revision-timeout-seconds": 100,
+                        "max-revision-timeout-seconds": 200,
+                    },
+                    "autoscaler": {
+                        "max-scale-limit": 50,
+                        "max-scale": 10,
+                        "container-concurrency-target-percentage": "0.8",
+                    },
                 }
             }
         },

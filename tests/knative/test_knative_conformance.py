@@ -27,32 +27,43 @@ _RELEASE = re.compile(rf"^gcr\.io/knative-releases/(?P<path>.+):v{re.escape(KNAT
 # (kind, namespace or "", name or "*") -> {dotted path: reason}; the path is removed on both sides.
 DELIBERATE: dict[tuple[str, str, str], dict[str, str]] = {
     ("Namespace", "", "*"): {
-        "metadata.labels.pod-security.kubernetes.io/audit": "Pod Security restricted on the control plane (every component meets it)",
-        "metadata.labels.pod-security.kubernetes.io/enforce": "Pod Security restricted on the control plane",
-        "metadata.labels.pod-security.kubernetes.io/warn": "Pod Security restricted on the control plane",
+        "metadata.labels.pod-security.kubernetes.io/audit": "Pod Security restricted on the "
+        "control plane (every component meets it)",
+        "metadata.labels.pod-security.kubernetes.io/enforce": "Pod Security restricted on the "
+        "control plane",
+        "metadata.labels.pod-security.kubernetes.io/warn": "Pod Security restricted on the "
+        "control plane",
     },
     ("CustomResourceDefinition", "", "*"): {
-        "spec.versions": "generated CRDs have open structural schemas (the webhook validates); compared without the schema below",
+        "spec.versions": "generated CRDs have open structural schemas (the webhook "
+        "validates); compared without the schema below",
     },
     ("ConfigMap", "knative-serving", "*"): {
-        "data._example": "generated from the typed model (keys, descriptions, defaults); defaults compared in test_configmap_defaults",
-        "metadata.annotations.knative.dev/example-checksum": "the checksum of the generated _example (test_configmap_checksums)",
+        "data._example": "generated from the typed model (keys, descriptions, defaults); "
+        "defaults compared in test_configmap_defaults",
+        "metadata.annotations.knative.dev/example-checksum": "the checksum of the generated "
+        "_example (test_configmap_checksums)",
     },
     ("ConfigMap", "knative-serving", "config-network"): {
-        "data.ingress-class": "derived from the environment's networking layer (istio is upstream's unset default)",
+        "data.ingress-class": "derived from the environment's networking layer (istio is "
+        "upstream's unset default)",
     },
     ("ConfigMap", "knative-serving", "config-domain"): {
-        "data.example.com": "the environment's domain is the default domain (upstream sets none: svc.cluster.local)",
+        "data.example.com": "the environment's domain is the default domain (upstream sets "
+        "none: svc.cluster.local)",
     },
     ("ConfigMap", "knative-serving", "config-features"): {
         "data.secure-pod-defaults": "enabled by knstack so user pods meet Pod Security restricted",
     },
     ("ConfigMap", "knative-serving", "config-gateway"): {
-        "data.external-gateways": "from the environment's gateway and knative.gatewayApi (upstream has only the example)",
-        "data.local-gateways": "from knative.gatewayApi.localGateway (upstream has only the example)",
+        "data.external-gateways": "from the environment's gateway and knative.gatewayApi "
+        "(upstream has only the example)",
+        "data.local-gateways": "from knative.gatewayApi.localGateway (upstream has only the "
+        "example)",
     },
     ("Deployment", "kourier-system", "3scale-kourier-gateway"): {
-        "spec.template.spec.containers.0.image": "Envoy pinned to v1.37.0 instead of the floating v1.37-latest tag",
+        "spec.template.spec.containers.0.image": "Envoy pinned to v1.37.0 instead of the "
+        "floating v1.37-latest tag",
     },
 }
 
@@ -116,11 +127,16 @@ def _deliberate(key: Key) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module", params=NETWORKING)
-def pair(request: pytest.FixtureRequest, upstream_install: Any) -> tuple[dict[Key, Any], dict[Key, Any]]:
+def pair(
+    request: pytest.FixtureRequest, upstream_install: Any
+) -> tuple[dict[Key, Any], dict[Key, Any]]:
     networking = request.param
     extra = {"gateway_api": GATEWAY_API} if networking == "gateway-api" else {}
     ours = render_platform(stack_settings(networking=networking, hpa_autoscaler=True, **extra))
-    return ({k: _normalise(v) for k, v in upstream_install(networking).items()}, {k: _normalise(v) for k, v in ours.items()})
+    return (
+        {k: _normalise(v) for k, v in upstream_install(networking).items()},
+        {k: _normalise(v) for k, v in ours.items()},
+    )
 
 
 def _kinds(docs: dict[Key, Any], *kinds: str) -> dict[Key, Any]:
@@ -134,7 +150,9 @@ def test_same_objects(pair: tuple[dict[Key, Any], dict[Key, Any]]) -> None:
 
 def test_same_rbac(pair: tuple[dict[Key, Any], dict[Key, Any]]) -> None:
     upstream, ours = pair
-    for key, doc in _kinds(upstream, "ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding", "ServiceAccount").items():
+    for key, doc in _kinds(
+        upstream, "ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding", "ServiceAccount"
+    ).items():
         mine = ours[key]
         for field in ("rules", "aggregationRule", "subjects", "roleRef"):
             assert mine.get(field) == doc.get(field), f"{key} {field}"
@@ -150,7 +168,9 @@ def _ports(ports: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"protocol": "TCP", **port} for port in ports]
 
 
-def test_same_container_ports_probes_and_security(pair: tuple[dict[Key, Any], dict[Key, Any]]) -> None:
+def test_same_container_ports_probes_and_security(
+    pair: tuple[dict[Key, Any], dict[Key, Any]],
+) -> None:
     upstream, ours = pair
     deployments = _kinds(upstream, "Deployment")
     assert deployments, "no upstream Deployments loaded"
@@ -161,10 +181,17 @@ def test_same_container_ports_probes_and_security(pair: tuple[dict[Key, Any], di
             assert _ports(mine[name]["ports"]) == _ports(container["ports"]), f"{key}/{name} ports"
             for probe in ("readinessProbe", "livenessProbe"):
                 assert mine[name].get(probe) == container.get(probe), f"{key}/{name} {probe}"
-            assert mine[name]["securityContext"] == container["securityContext"], f"{key}/{name} securityContext"
+            assert mine[name]["securityContext"] == container["securityContext"], (
+                f"{key}/{name} securityContext"
+            )
             assert mine[name]["resources"] == container["resources"], f"{key}/{name} resources"
-        upstream_pod, my_pod = doc["spec"]["template"]["spec"], ours[key]["spec"]["template"]["spec"]
-        assert my_pod.get("securityContext") == upstream_pod.get("securityContext"), f"{key} pod securityContext"
+        upstream_pod, my_pod = (
+            doc["spec"]["template"]["spec"],
+            ours[key]["spec"]["template"]["spec"],
+        )
+        assert my_pod.get("securityContext") == upstream_pod.get("securityContext"), (
+            f"{key} pod securityContext"
+        )
 
 
 def test_same_service_ports(pair: tuple[dict[Key, Any], dict[Key, Any]]) -> None:
@@ -172,10 +199,14 @@ def test_same_service_ports(pair: tuple[dict[Key, Any], dict[Key, Any]]) -> None
     for key, doc in _kinds(upstream, "Service").items():
         assert _ports(ours[key]["spec"]["ports"]) == _ports(doc["spec"]["ports"]), key
         assert ours[key]["spec"]["selector"] == doc["spec"]["selector"], key
-        assert ours[key]["spec"].get("type", "ClusterIP") == doc["spec"].get("type", "ClusterIP"), key
+        assert ours[key]["spec"].get("type", "ClusterIP") == doc["spec"].get("type", "ClusterIP"), (
+            key
+        )
 
 
-def test_every_object_matches_but_the_deliberate_differences(pair: tuple[dict[Key, Any], dict[Key, Any]]) -> None:
+def test_every_object_matches_but_the_deliberate_differences(
+    pair: tuple[dict[Key, Any], dict[Key, Any]],
+) -> None:
     upstream, ours = pair
     for key in sorted(upstream):
         left, right = copy.deepcopy(upstream[key]), copy.deepcopy(ours[key])
@@ -204,12 +235,17 @@ def test_deliberate_differences_are_real(pair: tuple[dict[Key, Any], dict[Key, A
         (entry, path)
         for entry, paths in DELIBERATE.items()
         for path in paths
-        if any(k[0] == entry[0] and entry[1] in ("", k[1]) and entry[2] in ("*", k[2]) for k in upstream)
+        if any(
+            k[0] == entry[0] and entry[1] in ("", k[1]) and entry[2] in ("*", k[2])
+            for k in upstream
+        )
     }
     assert relevant - seen == set()
 
 
-def test_crds_match_upstream_except_their_schema(pair: tuple[dict[Key, Any], dict[Key, Any]]) -> None:
+def test_crds_match_upstream_except_their_schema(
+    pair: tuple[dict[Key, Any], dict[Key, Any]],
+) -> None:
     upstream, ours = pair
     crds = _kinds(upstream, "CustomResourceDefinition")
     assert len(crds) == 12
@@ -224,11 +260,16 @@ def test_crds_match_upstream_except_their_schema(pair: tuple[dict[Key, Any], dic
             assert set(props) == set(theirs["schema"]["openAPIV3Schema"]["properties"]), key
             for part in ("spec", "status"):
                 if part in props:
-                    assert props[part] == {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
+                    assert props[part] == {
+                        "type": "object",
+                        "x-kubernetes-preserve-unknown-fields": True,
+                    }
 
 
 def _upstream_example(upstream: dict[Key, Any], name: str) -> dict[str, Any]:
-    return yaml.safe_load(upstream[("ConfigMap", "knative-serving", name)]["data"]["_example"]) or {}
+    return (
+        yaml.safe_load(upstream[("ConfigMap", "knative-serving", name)]["data"]["_example"]) or {}
+    )
 
 
 def test_configmap_defaults(upstream_install: Any) -> None:
@@ -242,11 +283,19 @@ def test_configmap_defaults(upstream_install: Any) -> None:
         if "*" in skipped:  # config-domain: the whole example is illustrative
             assert defaults == {} and example
             continue
-        assert set(example) - set(defaults) == set(), f"{model.configmap}: keys knstack does not model"
-        assert set(defaults) - set(example) - set(skipped) == set(), f"{model.configmap}: keys upstream does not document"
+        assert set(example) - set(defaults) == set(), (
+            f"{model.configmap}: keys knstack does not model"
+        )
+        assert set(defaults) - set(example) - set(skipped) == set(), (
+            f"{model.configmap}: keys upstream does not document"
+        )
         for key, value in example.items():
             if key in skipped:
-                assert defaults[key] is None, f"{model.configmap} {key}: an illustration, so unset by default"
+                assert defaults[key] is None, (
+                    f"{model.configmap} {key}: an illustration, so unset by default"
+                )
                 continue
             parsed = type(model).model_validate({key: value})
-            assert parsed.data()[key] == defaults[key], f"{model.configmap} {key}: upstream {value!r}, knstack {defaults[key]!r}"
+            assert parsed.data()[key] == defaults[key], (
+                f"{model.configmap} {key}: upstream {value!r}, knstack {defaults[key]!r}"
+            )

@@ -1,4 +1,4 @@
-"""The install's environment knobs: HA and placement, images, CRD source, networking, derived config."""
+"""The install's knobs: HA and placement, images, CRD source, networking, derived config."""
 
 from __future__ import annotations
 
@@ -14,7 +14,13 @@ from knstack.api.core import ResourceRequirements
 from knstack.errors import InputError
 from knstack.expand.platform import CRD_NAMES
 from knstack.stack.crdfiles import with_crd_files
-from knstack.stack.knative import ContainerResources, HighAvailability, ImageSettings, KnativeSettings, WorkloadSettings
+from knstack.stack.knative import (
+    ContainerResources,
+    HighAvailability,
+    ImageSettings,
+    KnativeSettings,
+    WorkloadSettings,
+)
 from knstack.stack.loader import parse_settings
 from knstack.stack.settings import Cluster, GatewayRef, StackSettings, WorkloadDefaults
 
@@ -22,7 +28,9 @@ STACK_FILE = "stacks/Pulumi.lab.yaml"
 DIGEST = "sha256:" + "ab" * 32
 
 
-def deployment(docs: dict[Key, Any], name: str, namespace: str = "knative-serving") -> dict[str, Any]:
+def deployment(
+    docs: dict[Key, Any], name: str, namespace: str = "knative-serving"
+) -> dict[str, Any]:
     return docs[("Deployment", namespace, name)]
 
 
@@ -39,11 +47,19 @@ def test_high_availability_sets_replicas_and_raises_hpa_minimums() -> None:
     docs = render_platform(stack_settings(high_availability=HighAvailability(replicas=3)))
     for name in ("controller", "autoscaler", "net-kourier-controller"):
         assert deployment(docs, name)["spec"]["replicas"] == 3, name
-    assert hpa_spec(docs, "activator")["minReplicas"] == 3 and hpa_spec(docs, "activator")["maxReplicas"] == 22
-    assert hpa_spec(docs, "webhook")["minReplicas"] == 3 and hpa_spec(docs, "webhook")["maxReplicas"] == 7
+    assert (
+        hpa_spec(docs, "activator")["minReplicas"] == 3
+        and hpa_spec(docs, "activator")["maxReplicas"] == 22
+    )
+    assert (
+        hpa_spec(docs, "webhook")["minReplicas"] == 3
+        and hpa_spec(docs, "webhook")["maxReplicas"] == 7
+    )
     gateway = hpa_spec(docs, "3scale-kourier-gateway", "kourier-system")
     assert (gateway["minReplicas"], gateway["maxReplicas"]) == (3, 12)
-    assert "replicas" not in deployment(docs, "activator")["spec"], "the HPA owns the activator's replicas"
+    assert "replicas" not in deployment(docs, "activator")["spec"], (
+        "the HPA owns the activator's replicas"
+    )
 
 
 def test_workload_overrides_win_and_place_pods() -> None:
@@ -51,24 +67,49 @@ def test_workload_overrides_win_and_place_pods() -> None:
         name="controller",
         replicas=1,
         node_selector={"node-role": "control-plane"},
-        tolerations=[{"key": "dedicated", "operator": "Equal", "value": "knative", "effect": "NoSchedule"}],
-        affinity={"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": []}}},
-        topology_spread_constraints=[{"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "DoNotSchedule"}],
+        tolerations=[
+            {"key": "dedicated", "operator": "Equal", "value": "knative", "effect": "NoSchedule"}
+        ],
+        affinity={
+            "nodeAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": []}
+            }
+        },
+        topology_spread_constraints=[
+            {
+                "maxSkew": 1,
+                "topologyKey": "topology.kubernetes.io/zone",
+                "whenUnsatisfiable": "DoNotSchedule",
+            }
+        ],
         labels={"team": "platform"},
         annotations={"example.com/owner": "platform"},
-        resources=[ContainerResources(container="controller", requests={"cpu": "250m"}, limits={"memory": "2Gi"})],
+        resources=[
+            ContainerResources(
+                container="controller", requests={"cpu": "250m"}, limits={"memory": "2Gi"}
+            )
+        ],
     )
-    docs = render_platform(stack_settings(high_availability=HighAvailability(replicas=2), workloads=[workload]))
+    docs = render_platform(
+        stack_settings(high_availability=HighAvailability(replicas=2), workloads=[workload])
+    )
     controller = deployment(docs, "controller")
     pod = controller["spec"]["template"]["spec"]
     assert controller["spec"]["replicas"] == 1, "the workload's replicas win over highAvailability"
     assert pod["nodeSelector"] == {"node-role": "control-plane"}
-    assert pod["tolerations"] == [{"key": "dedicated", "operator": "Equal", "value": "knative", "effect": "NoSchedule"}]
+    assert pod["tolerations"] == [
+        {"key": "dedicated", "operator": "Equal", "value": "knative", "effect": "NoSchedule"}
+    ]
     assert "podAntiAffinity" not in pod["affinity"] and "nodeAffinity" in pod["affinity"]
     assert pod["topologySpreadConstraints"][0]["topologyKey"] == "topology.kubernetes.io/zone"
     assert controller["spec"]["template"]["metadata"]["labels"]["team"] == "platform"
-    assert controller["spec"]["template"]["metadata"]["annotations"] == {"example.com/owner": "platform"}
-    assert pod["containers"][0]["resources"] == {"requests": {"cpu": "250m", "memory": "100Mi"}, "limits": {"cpu": "1000m", "memory": "2Gi"}}
+    assert controller["spec"]["template"]["metadata"]["annotations"] == {
+        "example.com/owner": "platform"
+    }
+    assert pod["containers"][0]["resources"] == {
+        "requests": {"cpu": "250m", "memory": "100Mi"},
+        "limits": {"cpu": "1000m", "memory": "2Gi"},
+    }
     assert deployment(docs, "autoscaler")["spec"]["replicas"] == 2
 
 
@@ -76,7 +117,13 @@ def test_workload_overrides_win_and_place_pods() -> None:
     ("workload", "message"),
     [
         ({"name": "dispatcher"}, "unknown workload 'dispatcher'"),
-        ({"name": "activator", "resources": [{"container": "queue-proxy", "requests": {"cpu": "1"}}]}, "has no container 'queue-proxy'"),
+        (
+            {
+                "name": "activator",
+                "resources": [{"container": "queue-proxy", "requests": {"cpu": "1"}}],
+            },
+            "has no container 'queue-proxy'",
+        ),
         ({"name": "activator", "replicas": -1}, "greater than or equal to 0"),
     ],
 )
@@ -97,8 +144,14 @@ def _images(docs: dict[Key, Any]) -> dict[str, str]:
 
 def test_images_are_pinned_to_the_release() -> None:
     images = _images(render_platform(stack_settings(hpa_autoscaler=True)))
-    assert images["controller/controller"] == "gcr.io/knative-releases/knative.dev/serving/cmd/controller:v1.23.0"
-    assert images["net-kourier-controller/controller"] == "gcr.io/knative-releases/knative.dev/net-kourier/cmd/kourier:v1.23.0"
+    assert (
+        images["controller/controller"]
+        == "gcr.io/knative-releases/knative.dev/serving/cmd/controller:v1.23.0"
+    )
+    assert (
+        images["net-kourier-controller/controller"]
+        == "gcr.io/knative-releases/knative.dev/net-kourier/cmd/kourier:v1.23.0"
+    )
     assert images["3scale-kourier-gateway/kourier-gateway"] == "docker.io/envoyproxy/envoy:v1.37.0"
     assert all(":latest" not in image and "-latest" not in image for image in images.values())
 
@@ -112,16 +165,27 @@ def test_registry_mirror_digests_overrides_and_pull_secrets() -> None:
     )
     docs = render_platform(stack_settings(images=settings))
     images = _images(docs)
-    assert images["controller/controller"] == f"registry.example.com/mirror/knative.dev/serving/cmd/controller:v1.23.0@{DIGEST}"
-    assert images["activator/activator"] == "registry.example.com/mirror/knative.dev/serving/cmd/activator:v1.23.0"
-    assert images["3scale-kourier-gateway/kourier-gateway"] == "registry.example.com/mirror/envoyproxy/envoy:v1.37.0"
+    assert (
+        images["controller/controller"]
+        == f"registry.example.com/mirror/knative.dev/serving/cmd/controller:v1.23.0@{DIGEST}"
+    )
+    assert (
+        images["activator/activator"]
+        == "registry.example.com/mirror/knative.dev/serving/cmd/activator:v1.23.0"
+    )
+    assert (
+        images["3scale-kourier-gateway/kourier-gateway"]
+        == "registry.example.com/mirror/envoyproxy/envoy:v1.37.0"
+    )
     assert images["webhook/webhook"] == "registry.example.com/patched/webhook@" + DIGEST
     queue = f"registry.example.com/mirror/knative.dev/serving/cmd/queue:v1.23.0@{DIGEST}"
     assert configmap(docs, "config-deployment")["queue-sidecar-image"] == queue
     assert docs[("Image", "knative-serving", "queue-proxy")]["spec"]["image"] == queue
     for key, doc in docs.items():
         if key[0] == "Deployment":
-            assert doc["spec"]["template"]["spec"]["imagePullSecrets"] == [{"name": "mirror-pull"}], key
+            assert doc["spec"]["template"]["spec"]["imagePullSecrets"] == [
+                {"name": "mirror-pull"}
+            ], key
 
 
 @pytest.mark.parametrize(
@@ -138,11 +202,15 @@ def test_bad_image_settings_are_rejected(images: dict[str, Any], message: str) -
     assert message in str(caught.value) and 'config."knstack:knative".images' in str(caught.value)
 
 
-def test_crds_from_the_release_files_are_installed_verbatim(upstream_dir: Path, tmp_path: Path) -> None:
+def test_crds_from_the_release_files_are_installed_verbatim(
+    upstream_dir: Path, tmp_path: Path
+) -> None:
     core = upstream_dir / "knative-serving/config/core"
     stack = StackSettings(knative=KnativeSettings(install=True, crds={"path": str(core)}))
     docs = render_platform(with_crd_files(stack, tmp_path, CRD_NAMES))
-    upstream = {key: doc for key, doc in load_dirs(core).items() if key[0] == "CustomResourceDefinition"}
+    upstream = {
+        key: doc for key, doc in load_dirs(core).items() if key[0] == "CustomResourceDefinition"
+    }
     ours = {key: doc for key, doc in docs.items() if key[0] == "CustomResourceDefinition"}
     assert ours == upstream
 
@@ -150,17 +218,28 @@ def test_crds_from_the_release_files_are_installed_verbatim(upstream_dir: Path, 
 def test_crd_file_problems_are_reported(upstream_dir: Path, tmp_path: Path) -> None:
     partial = upstream_dir / "knative-serving/config/core/300-resources/service.yaml"
     with pytest.raises(InputError) as caught:
-        with_crd_files(StackSettings(knative=KnativeSettings(crds={"path": str(partial)})), tmp_path, CRD_NAMES)
-    assert "lacks the Knative Serving CRDs" in str(caught.value) and "routes.serving.knative.dev" in str(caught.value)
+        with_crd_files(
+            StackSettings(knative=KnativeSettings(crds={"path": str(partial)})), tmp_path, CRD_NAMES
+        )
+    assert "lacks the Knative Serving CRDs" in str(
+        caught.value
+    ) and "routes.serving.knative.dev" in str(caught.value)
     with pytest.raises(InputError) as missing:
-        with_crd_files(StackSettings(knative=KnativeSettings(crds={"path": "vendor/none.yaml"})), tmp_path, CRD_NAMES)
+        with_crd_files(
+            StackSettings(knative=KnativeSettings(crds={"path": "vendor/none.yaml"})),
+            tmp_path,
+            CRD_NAMES,
+        )
     assert "does not exist" in str(missing.value)
 
 
 def test_gateway_api_follows_the_environment_gateway_per_cluster() -> None:
     stack = StackSettings(
         gateway=GatewayRef(name="public", namespace="gateway-system"),
-        clusters=[Cluster(name="eu"), Cluster(name="us", gateway=GatewayRef(name="public-us", namespace="gateway-system"))],
+        clusters=[
+            Cluster(name="eu"),
+            Cluster(name="us", gateway=GatewayRef(name="public-us", namespace="gateway-system")),
+        ],
         knative=KnativeSettings(install=True, networking="gateway-api", gateway_api=GATEWAY_API),
     )
     from knstack.expand.platform import build_platform
@@ -169,42 +248,71 @@ def test_gateway_api_follows_the_environment_gateway_per_cluster() -> None:
 
     for cluster, gateway in (("eu", "gateway-system/public"), ("us", "gateway-system/public-us")):
         settings = effective_cluster_settings("prod", stack, stack.cluster(cluster))
-        docs = {(m["kind"], m["metadata"].get("namespace", ""), m["metadata"]["name"]): m for m in build_platform(ServingPlan((), (), ()), settings)}
+        docs = {
+            (m["kind"], m["metadata"].get("namespace", ""), m["metadata"]["name"]): m
+            for m in build_platform(ServingPlan((), (), ()), settings)
+        }
         data = configmap(docs, "config-gateway")
         assert yaml.safe_load(data["external-gateways"]) == [
-            {"class": "istio", "gateway": gateway, "service": "istio-system/istio-ingressgateway", "supported-features": ["HTTPRouteRequestTimeout"]}
+            {
+                "class": "istio",
+                "gateway": gateway,
+                "service": "istio-system/istio-ingressgateway",
+                "supported-features": ["HTTPRouteRequestTimeout"],
+            }
         ]
-        assert yaml.safe_load(data["local-gateways"])[0]["gateway"] == "istio-system/knative-local-gateway"
-        assert configmap(docs, "config-network")["ingress-class"] == "gateway-api.ingress.networking.knative.dev"
+        assert (
+            yaml.safe_load(data["local-gateways"])[0]["gateway"]
+            == "istio-system/knative-local-gateway"
+        )
+        assert (
+            configmap(docs, "config-network")["ingress-class"]
+            == "gateway-api.ingress.networking.knative.dev"
+        )
         assert not [key for key in docs if key[1] == "kourier-system"]
 
 
 def test_gateway_api_needs_its_settings() -> None:
     with pytest.raises(InputError) as caught:
-        parse_settings({"knstack:knative": {"install": True, "networking": "gateway-api"}}, STACK_FILE, "lab")
+        parse_settings(
+            {"knstack:knative": {"install": True, "networking": "gateway-api"}}, STACK_FILE, "lab"
+        )
     assert "gatewayApi" in str(caught.value)
 
 
 def test_derived_configuration() -> None:
     stack = StackSettings(
         domain="lab.example.com",
-        defaults=WorkloadDefaults(resources=ResourceRequirements(requests={"cpu": "100m"}, limits={"memory": "256Mi"})),
+        defaults=WorkloadDefaults(
+            resources=ResourceRequirements(requests={"cpu": "100m"}, limits={"memory": "256Mi"})
+        ),
         reserved_instance={"enabled": True},
         knative=KnativeSettings(install=True),
     )
     docs = render_platform(stack)
     assert configmap(docs, "config-domain")["lab.example.com"] == ""
-    assert configmap(docs, "config-network")["ingress-class"] == "kourier.ingress.networking.knative.dev"
+    assert (
+        configmap(docs, "config-network")["ingress-class"]
+        == "kourier.ingress.networking.knative.dev"
+    )
     assert configmap(docs, "config-features")["secure-pod-defaults"] == "enabled"
     assert configmap(docs, "config-autoscaler")["min-scale"] == "1"
     defaults = configmap(docs, "config-defaults")
-    assert (defaults["revision-cpu-request"], defaults["revision-memory-limit"]) == ("100m", "256Mi")
+    assert (defaults["revision-cpu-request"], defaults["revision-memory-limit"]) == (
+        "100m",
+        "256Mi",
+    )
     assert "revision-cpu-limit" not in defaults
 
 
 def test_explicit_configuration_wins_where_it_does_not_conflict() -> None:
-    config = ServingConfig(features=FeaturesConfig(secure_pod_defaults="allowrootbounded"), autoscaler=AutoscalerConfig(min_scale=1))
-    stack = StackSettings(reserved_instance={"enabled": True}, knative=KnativeSettings(install=True, config=config))
+    config = ServingConfig(
+        features=FeaturesConfig(secure_pod_defaults="allowrootbounded"),
+        autoscaler=AutoscalerConfig(min_scale=1),
+    )
+    stack = StackSettings(
+        reserved_instance={"enabled": True}, knative=KnativeSettings(install=True, config=config)
+    )
     docs = render_platform(stack)
     assert configmap(docs, "config-features")["secure-pod-defaults"] == "allowrootbounded"
     assert configmap(docs, "config-autoscaler")["min-scale"] == "1"
@@ -213,12 +321,24 @@ def test_explicit_configuration_wins_where_it_does_not_conflict() -> None:
 @pytest.mark.parametrize(
     ("config", "message"),
     [
-        ({"knstack:reservedInstance": {"enabled": True}, "knstack:knative": {"config": {"autoscaler": {"min-scale": 2}}}}, "set only one of them"),
         (
-            {"knstack:defaults": {"resources": {"requests": {"cpu": "100m"}}}, "knstack:knative": {"config": {"defaults": {"revision-cpu-request": "200m"}}}},
+            {
+                "knstack:reservedInstance": {"enabled": True},
+                "knstack:knative": {"config": {"autoscaler": {"min-scale": 2}}},
+            },
+            "set only one of them",
+        ),
+        (
+            {
+                "knstack:defaults": {"resources": {"requests": {"cpu": "100m"}}},
+                "knstack:knative": {"config": {"defaults": {"revision-cpu-request": "200m"}}},
+            },
             "revision-cpu-request",
         ),
-        ({"knstack:knative": {"config": {"gc": {"min-non-active-revisions": 0}}}}, "min-non-active-revisions must be at least 1"),
+        (
+            {"knstack:knative": {"config": {"gc": {"min-non-active-revisions": 0}}}},
+            "min-non-active-revisions must be at least 1",
+        ),
         ({"knstack:knative": {"version": "1.22.0"}}, "not a 1.23.x release"),
     ],
 )
@@ -244,14 +364,23 @@ def test_every_control_plane_pod_meets_pod_security_restricted() -> None:
             assert security["capabilities"] == {"drop": ["ALL"]}, key
             assert security["seccompProfile"] == {"type": "RuntimeDefault"}, key
     namespaces = [doc for key, doc in docs.items() if key[0] == "Namespace"]
-    assert namespaces and all(ns["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted" for ns in namespaces)
+    assert namespaces and all(
+        ns["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
+        for ns in namespaces
+    )
 
 
 def test_configmaps_checksum_their_generated_example() -> None:
     from knstack.api.configmaps import example_checksum
 
-    docs = render_platform(stack_settings(config=ServingConfig(defaults=DefaultsConfig(revision_timeout_seconds=120))))
-    configmaps = [doc for key, doc in docs.items() if key[0] == "ConfigMap" and key[1] == "knative-serving" and "_example" in doc["data"]]
+    docs = render_platform(
+        stack_settings(config=ServingConfig(defaults=DefaultsConfig(revision_timeout_seconds=120)))
+    )
+    configmaps = [
+        doc
+        for key, doc in docs.items()
+        if key[0] == "ConfigMap" and key[1] == "knative-serving" and "_example" in doc["data"]
+    ]
     assert len(configmaps) == 13
     for doc in configmaps:
         annotation = doc["metadata"].get("annotations", {}).get("knative.dev/example-checksum")

@@ -28,7 +28,9 @@ class AutoscalerConfig(ConfigMapModel):
     )
     target_burst_capacity: Float = Field(
         211.0,
-        description="Spare capacity before the activator is put in the path; 0 or more, or -1 (always).",
+        description=(
+            "Spare capacity before the activator is put in the path; 0 or more, or -1 (always)."
+        ),
     )
     stable_window: Duration = Field(
         "60s", description="Averaging window of the stable mode, 6s to 1h, whole seconds."
@@ -53,7 +55,9 @@ class AutoscalerConfig(ConfigMapModel):
     )
     scale_to_zero_pod_retention_period: Duration = Field(
         "0s",
-        description="Minimum time the last pod stays after the autoscaler decides to scale to zero.",
+        description=(
+            "Minimum time the last pod stays after the autoscaler decides to scale to zero."
+        ),
     )
     pod_autoscaler_class: Text = Field(
         KPA, description=f"Default autoscaler class: {KPA} or {HPA}."
@@ -125,7 +129,8 @@ class AutoscalerConfig(ConfigMapModel):
     def _tbc(cls, value: float) -> float:
         if value < 0 and value != -1:
             raise ValueError(
-                f"target-burst-capacity must be either non-negative or -1 (for unlimited), was: {value:g}"
+                f"target-burst-capacity must be either non-negative or -1 (for unlimited), "
+                f"was: {value:g}"
             )
         return value
 
@@ -188,12 +193,14 @@ class AutoscalerConfig(ConfigMapModel):
         fraction = self.target_fraction
         if not 0 < fraction <= 1:
             raise ValueError(
-                f"container-concurrency-target-percentage = {self.container_concurrency_target_percentage:g} "
+                f"container-concurrency-target-percentage = "
+                f"{self.container_concurrency_target_percentage:g} "
                 "is outside of valid range of (0, 100]"
             )
         if fraction * self.container_concurrency_target_default < TARGET_MIN:
             raise ValueError(
-                "container-concurrency-target-percentage and container-concurrency-target-default yield a "
+                "container-concurrency-target-percentage and "
+                "container-concurrency-target-default yield a "
                 f"target concurrency below {TARGET_MIN}"
             )
         if self.initial_scale < 0 or (
@@ -208,7 +215,8 @@ class AutoscalerConfig(ConfigMapModel):
             self.max_scale_limit > 0 and self.max_scale > self.max_scale_limit
         ):
             raise ValueError(
-                f"max-scale = {self.max_scale}, must be in [{lowest_max}, max-scale-limit({self.max_scale_limit})] range"
+                f"max-scale = {self.max_scale}, must be in [{lowest_max}, "
+                f"max-scale-limit({self.max_scale_limit})] range"
             )
         if self.max_scale and self.min_scale > self.max_scale:
             raise ValueError(

@@ -170,7 +170,9 @@ class ConfigMapModel(BaseModel):
     def default_data(cls) -> dict[str, str | None]:
         """Every key with Knative's default as a ConfigMap string (None: unset by default)."""
         dumped = cls().model_dump(by_alias=True, mode="json")
-        return {key: (None if dumped.get(key) is None else str(dumped[key])) for key in cls.key_names()}
+        return {
+            key: (None if dumped.get(key) is None else str(dumped[key])) for key in cls.key_names()
+        }
 
     @classmethod
     def example(cls) -> str:

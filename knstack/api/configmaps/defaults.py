@@ -6,7 +6,10 @@ from pydantic import Field, field_validator, model_validator
 
 from knstack.api.configmaps.base import Bool, ConfigMapModel, Int, Quantity, Text
 
-_EXAMPLE_RESOURCE = "Knative sets no resources on user containers unless this is set; the example value is an illustration"
+_EXAMPLE_RESOURCE = (
+    "Knative sets no resources on user containers unless this is set; the "
+    "example value is an illustration"
+)
 RESOURCE_KEYS = tuple(
     f"revision-{resource}-{kind}"
     for resource in ("cpu", "memory", "ephemeral-storage")
@@ -26,7 +29,10 @@ class DefaultsConfig(ConfigMapModel):
     )
     revision_response_start_timeout_seconds: Int = Field(
         300,
-        description="Default time to the first response byte, in seconds (applied only when below the timeout).",
+        description=(
+            "Default time to the first response byte, in seconds (applied only when "
+            "below the timeout)."
+        ),
     )
     revision_idle_timeout_seconds: Int = Field(
         0, description="Default idle time of a connection, in seconds; 0 means none."
@@ -94,12 +100,14 @@ class DefaultsConfig(ConfigMapModel):
             )
         if self.revision_timeout_seconds > self.max_revision_timeout_seconds:
             raise ValueError(
-                f"revision-timeout-seconds ({self.revision_timeout_seconds}) cannot be greater than "
+                f"revision-timeout-seconds ({self.revision_timeout_seconds}) cannot be "
+                f"greater than "
                 f"max-revision-timeout-seconds ({self.max_revision_timeout_seconds})"
             )
         if self.container_concurrency_max_limit < 1:
             raise ValueError(
-                f"container-concurrency-max-limit = {self.container_concurrency_max_limit}, must be at least 1"
+                f"container-concurrency-max-limit = {self.container_concurrency_max_limit}, "
+                f"must be at least 1"
             )
         if self.container_concurrency > self.container_concurrency_max_limit:
             raise ValueError(
@@ -108,6 +116,7 @@ class DefaultsConfig(ConfigMapModel):
             )
         if self.container_concurrency == 0 and not self.allow_container_concurrency_zero:
             raise ValueError(
-                "container-concurrency = 0 is not allowed when allow-container-concurrency-zero is false"
+                "container-concurrency = 0 is not allowed when "
+                "allow-container-concurrency-zero is false"
             )
         return self

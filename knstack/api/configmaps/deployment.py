@@ -16,7 +16,10 @@ from knstack.api.configmaps.base import (
     seconds,
 )
 
-_RESOURCE_DEFAULTS = "applied only with the queueproxy.resource-defaults feature; the example value is an illustration"
+_RESOURCE_DEFAULTS = (
+    "applied only with the queueproxy.resource-defaults feature; the example "
+    "value is an illustration"
+)
 TlsVersion = Annotated[Literal["", "1.2", "1.3"], lower_choice("", "1.2", "1.3")]
 AffinityType = Annotated[
     Literal["none", "prefer-spread-revision-over-nodes"],
@@ -27,11 +30,13 @@ AffinityType = Annotated[
 class DeploymentConfig(ConfigMapModel):
     configmap = "config-deployment"
     example_only = {
-        "queue-sidecar-image": "a real top-level key upstream (a ko:// path); knstack sets it from the pinned images",
+        "queue-sidecar-image": "a real top-level key upstream (a ko:// path); knstack sets it "
+        "from the pinned images",
         "queue-sidecar-cpu-limit": _RESOURCE_DEFAULTS,
         "queue-sidecar-memory-request": _RESOURCE_DEFAULTS,
         "queue-sidecar-memory-limit": _RESOURCE_DEFAULTS,
-        "queue-sidecar-ephemeral-storage-request": "no default: the example value is an illustration",
+        "queue-sidecar-ephemeral-storage-request": "no default: the example value is an "
+        "illustration",
         "queue-sidecar-ephemeral-storage-limit": "no default: the example value is an illustration",
         "default-affinity-type": "only mentioned in a comment of the upstream example",
     }
@@ -94,7 +99,9 @@ class DeploymentConfig(ConfigMapModel):
     )
     default_affinity_type: AffinityType = Field(
         "prefer-spread-revision-over-nodes",
-        description="Anti-affinity added to revision pods: none or prefer-spread-revision-over-nodes.",
+        description=(
+            "Anti-affinity added to revision pods: none or prefer-spread-revision-over-nodes."
+        ),
     )
 
     @field_validator("digest_resolution_timeout", "progress_deadline")

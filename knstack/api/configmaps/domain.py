@@ -34,7 +34,8 @@ class DomainConfig(RootModel[dict[str, DomainRule]]):
     configmap: ClassVar[str] = "config-domain"
     component: ClassVar[str] = "controller"
     example_only: ClassVar[dict[str, str]] = {
-        "*": "the upstream example lists illustrative domains; with none set Knative uses svc.cluster.local"
+        "*": "the upstream example lists illustrative domains; with none set Knative uses "
+        "svc.cluster.local"
     }
 
     root: dict[str, DomainRule] = Field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""config-features: the feature flags validation depends on (facts 4; pkg/apis/config/features.go)."""
+"""config-features: the feature flags validation depends on (facts 4; config/features.go)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ class FeaturesConfig(ConfigMapModel):
     secure_pod_defaults: SecureFlag = _flag(
         "disabled",
         "secure-pod-defaults",
-        "Secure securityContext defaults for user containers: disabled, allowrootbounded or enabled.",
+        "Secure securityContext defaults for user containers: disabled, allowrootbounded or "
+        "enabled.",
     )
     multi_container: Flag = _flag(
         "enabled", "multi-container", "Allows several containers per revision."

@@ -23,7 +23,9 @@ class LeaderElectionConfig(ConfigMapModel):
     )
     buckets: Int = Field(
         1,
-        description=f"Buckets the work is split into (1-{MAX_BUCKETS}): more allows active-active HA.",
+        description=(
+            f"Buckets the work is split into (1-{MAX_BUCKETS}): more allows active-active HA."
+        ),
     )
 
     @field_validator("lease_duration", "renew_deadline", "retry_period")

@@ -37,7 +37,8 @@ class LoggingConfig(ConfigMapModel):
     configmap = "config-logging"
     component = "logging"
     example_only = {
-        "zap-logger-config": "Knative's built-in logger configuration applies when unset; knstack does not restate it"
+        "zap-logger-config": "Knative's built-in logger configuration applies when unset; "
+        "knstack does not restate it"
     }
 
     zap_logger_config: Text | None = Field(None, description="The zap logger configuration (JSON).")

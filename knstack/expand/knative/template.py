@@ -65,7 +65,8 @@ def _check_byo_name(rev: RevisionPlan, kind: str, source: str) -> None:
         raise InputError(
             Problem(
                 f"the knative backend names revisions by the ledger ({rev.name!r}), and Knative "
-                f"requires such names to start with {prefix!r} and be at most {MAX_NAME} characters: "
+                f"requires such names to start with {prefix!r} and be at most {MAX_NAME} "
+                f"characters: "
                 "shorten the name",
                 file=source,
                 obj=f"{kind} {rev.namespace}/{rev.configuration}",

@@ -29,7 +29,7 @@ __all__ = ["CRD_NAMES", "build_platform", "hpa_revisions", "wants_hpa_autoscaler
 
 
 def hpa_revisions(plan: ServingPlan) -> list[str]:
-    """Revisions of the HPA class: routed ones and each configuration's latest (Knative creates it)."""
+    """HPA-class revisions: routed ones and each configuration's latest (Knative creates it)."""
     revisions = {rev.ref: rev for rev in plan.revisions}
     revisions.update({c.latest.ref: c.latest for c in plan.configurations})
     return sorted(ref for ref, rev in revisions.items() if rev.autoscaling.is_hpa)
@@ -41,7 +41,8 @@ def wants_hpa_autoscaler(plan: ServingPlan, settings: ClusterSettings) -> bool:
     if choice is False and needed:
         raise InputError(
             Problem(
-                f"{', '.join(needed)} use the HPA autoscaler class, which needs the HPA autoscaler: "
+                f"{', '.join(needed)} use the HPA autoscaler class, which needs the HPA "
+                f"autoscaler: "
                 "set knative.hpaAutoscaler to true (or leave it unset)",
                 field='config."knstack:knative".hpaAutoscaler',
             )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from knstack.expand.platform.common import SYSTEM_NAMESPACE, Install, metadata
 from knstack.expand.result import Manifest
 
+CERTIFICATE_CLASS = "networking.knative.dev/certificate.class"
+
 
 def build_queue_proxy_image(install: Install) -> Manifest:
     """Lets an image-caching extension pre-pull the sidecar every revision pod runs."""
@@ -23,9 +25,7 @@ def build_routing_certificate() -> Manifest:
         "apiVersion": "networking.internal.knative.dev/v1alpha1",
         "kind": "Certificate",
         "metadata": {
-            "annotations": {
-                "networking.knative.dev/certificate.class": "cert-manager.certificate.networking.knative.dev"
-            },
+            "annotations": {CERTIFICATE_CLASS: "cert-manager.certificate.networking.knative.dev"},
             "labels": {"networking.knative.dev/certificate-type": "system-internal"},
             "name": "routing-serving-certs",
             "namespace": SYSTEM_NAMESPACE,

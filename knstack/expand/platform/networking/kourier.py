@@ -226,7 +226,8 @@ def _gateway(install: Install, labels: dict[str, str]) -> Manifest:
                     "command": [
                         "/bin/sh",
                         "-c",
-                        "curl -X POST http://localhost:9901/drain_listeners?graceful; sleep $DRAIN_TIME_SECONDS",
+                        "curl -X POST http://localhost:9901/drain_listeners?graceful; sleep "
+                        "$DRAIN_TIME_SECONDS",
                     ]
                 }
             }
@@ -246,7 +247,8 @@ def _gateway(install: Install, labels: dict[str, str]) -> Manifest:
                 "metadata": {
                     "labels": {"app": GATEWAY},
                     "annotations": {
-                        "networking.knative.dev/poke": "v0.26",  # restarts pods moved to the Envoy v3 API
+                        # Restarted the pods when Kourier moved to the Envoy v3 API.
+                        "networking.knative.dev/poke": "v0.26",
                         "prometheus.io/scrape": "true",
                         "prometheus.io/port": "9000",
                         "prometheus.io/path": "/stats/prometheus",

@@ -11,7 +11,10 @@ from typing import Any
 from knstack.yamlio import dump_yaml
 
 ROUTER = "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"
-HCM = "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"
+HCM = (
+    "type.googleapis.com/envoy.extensions.filters.network."
+    "http_connection_manager.v3.HttpConnectionManager"
+)
 HTTP_OPTIONS = "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions"
 STDOUT_LOG = "type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog"
 XDS_ADDRESS = "net-kourier-controller.knative-serving"
