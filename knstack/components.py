@@ -66,9 +66,11 @@ def load_platform(directory: Path, env: str, root: Path | None = None) -> dict[s
     except InputError:
         raise
     except Exception as err:  # user code: report where, not a traceback
-        raise InputError(Problem(f"{PLATFORM_ATTRIBUTE}({env!r}) failed: {type(err).__name__}: {err}", file=_user_frame(err) or str(init_file))) from None
+        message = f"{PLATFORM_ATTRIBUTE}({env!r}) failed: {type(err).__name__}: {err}"
+        raise InputError(Problem(message, file=_user_frame(err) or str(init_file))) from None
     if not isinstance(platform, KnativeSettings):
-        raise InputError(Problem(f"expected a knstack KnativeSettings, got {type(platform).__name__}", file=str(init_file), field=PLATFORM_ATTRIBUTE))
+        message = f"expected a knstack KnativeSettings, got {type(platform).__name__}"
+        raise InputError(Problem(message, file=str(init_file), field=PLATFORM_ATTRIBUTE))
     return platform.model_dump(by_alias=True, exclude_unset=True)
 
 

@@ -63,7 +63,9 @@ def read_project(root: Path) -> Project:
     return Project(root=root, name=name, stacks_dir=(root / stack_dir).resolve())
 
 
-def load_environment(project: Project, env: str, defaults: dict[str, Any] | None = None) -> Environment:
+def load_environment(
+    project: Project, env: str, defaults: dict[str, Any] | None = None
+) -> Environment:
     """The environment's settings; `defaults` (keys of `knstack:`) lie under the stack file's."""
     path = project.stack_file(env)
     if not path.is_file():
@@ -76,7 +78,9 @@ def load_environment(project: Project, env: str, defaults: dict[str, Any] | None
     return Environment(env, path, parse_settings(config, str(path), env, defaults))
 
 
-def parse_settings(config: dict[str, Any], file: str, env: str, defaults: dict[str, Any] | None = None) -> StackSettings:
+def parse_settings(
+    config: dict[str, Any], file: str, env: str, defaults: dict[str, Any] | None = None
+) -> StackSettings:
     """Collect the `knstack:<key>` entries of a Pulumi config block into StackSettings."""
     raw: dict[str, Any] = {}
     for key, value in config.items():

@@ -85,8 +85,8 @@ class StackSettings(SettingsModel):
     def _features_moved(cls, data: Any) -> Any:
         if isinstance(data, dict) and "features" in data:
             raise ValueError(
-                "knstack:features is now knstack:knative config.features (the typed config-features "
-                "ConfigMap, used by validation and by the knative install alike)"
+                "knstack:features is now knstack:knative config.features (the typed "
+                "config-features ConfigMap, used by validation and by the knative install alike)"
             )
         return data
 
