@@ -332,3 +332,24 @@ def test_without_install_only_the_applications_are_rendered() -> None:
     manifests, _ = render(_reserved(None))
     assert [m["kind"] for m in manifests] == ["Service"]
     assert yaml.safe_load(yaml.safe_dump(manifests)) == manifests
+
+
+def test_pod_security_warning_without_secure_pod_defaults() -> None:
+    """Against a Knative knstack does not install, bare containers would fail `restricted`."""
+    text = _reserved(None).replace(
+        "metadata: {name: tea}", "metadata: {name: tea, namespace: shop}"
+    )
+    _, warnings = render(text)
+    assert any(
+        "Revision shop/tea-00001" in w and "secure-pod-defaults is disabled" in w for w in warnings
+    )
+    _, installed = render(text, stack=StackSettings(knative=KnativeSettings(install=True)))
+    assert not [w for w in installed if "Pod Security" in w]
+    secured = text.replace(
+        '[{image: "registry.example.com/tea:1"}]',
+        '[{image: "registry.example.com/tea:1", securityContext: {runAsNonRoot: true, '
+        "allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, "
+        "seccompProfile: {type: RuntimeDefault}}}]",
+    )
+    _, clean = render(secured)
+    assert not [w for w in clean if "Pod Security" in w]

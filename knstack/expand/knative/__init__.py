@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from knstack.api.knstack_annotations import reserved_instance
 from knstack.expand.knative.objects import build_configuration, build_route, build_service
+from knstack.expand.knative.pod_security import pod_security_warnings
 from knstack.expand.namespace import UNMANAGED_NAMESPACES, build_namespace
 from knstack.expand.platform import build_platform
 from knstack.expand.result import Expansion
@@ -35,6 +36,16 @@ def expand_knative(plan: ServingPlan, settings: ClusterSettings) -> Expansion:
             out.manifests.append(build_configuration(config))
     out.manifests += [build_route(route) for route in plan.routes if route.service is None]
     out.warnings += _reserved_instance_warnings(plan, settings)
+    revisions = {
+        rev.ref: rev for rev in (*plan.revisions, *(c.latest for c in plan.configurations))
+    }
+    out.warnings += pod_security_warnings([revisions[ref] for ref in sorted(revisions)], settings)
+    if stack.defaults.resources is not None and not stack.knative.install:
+        out.warnings.append(
+            "knstack:defaults.resources reaches Knative as config-defaults revision-*, which "
+            "knstack writes only when it installs Knative (knative.install): set them on the "
+            "cluster's config-defaults"
+        )
     return out
 
 
