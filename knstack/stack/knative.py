@@ -41,7 +41,7 @@ IMAGES: dict[str, ImageSource] = {
     "queue-proxy": ImageSource(KNATIVE_RELEASES, "knative.dev/serving/cmd/queue"),
     "webhook": ImageSource(KNATIVE_RELEASES, "knative.dev/serving/cmd/webhook"),
     "net-kourier-controller": ImageSource(KNATIVE_RELEASES, "knative.dev/net-kourier/cmd/kourier"),
-    # Upstream names the floating tag v1.37-latest; knstack pins the release it resolves from.
+    # Upstream names the floating tag v1.37-latest; knstack pins a fixed 1.37 release.
     "kourier-gateway": ImageSource("docker.io", "envoyproxy/envoy", "v1.37.0"),
     "net-gateway-api-controller": ImageSource(
         KNATIVE_RELEASES, "knative.dev/net-gateway-api/cmd/controller"
