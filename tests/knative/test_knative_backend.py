@@ -305,7 +305,7 @@ def test_reserved_instance_resources_do_not_apply_and_say_so() -> None:
         _reserved(None),
         stack=StackSettings(reserved_instance=ReservedInstanceSettings(enabled=True)),
     )
-    assert not [w for w in quiet if "reservedInstance" in w]
+    assert not [w for w in quiet if "reservedInstance.resources" in w]
 
 
 def test_hpa_class_installs_the_hpa_autoscaler_unless_refused() -> None:
@@ -353,3 +353,14 @@ def test_pod_security_warning_without_secure_pod_defaults() -> None:
     )
     _, clean = render(secured)
     assert not [w for w in clean if "Pod Security" in w]
+
+
+def test_settings_that_need_the_install_say_so_without_it() -> None:
+    stack = StackSettings(reserved_instance=ReservedInstanceSettings(enabled=True))
+    _, warnings = render(_reserved(None), stack=stack)
+    assert any(
+        "knstack:reservedInstance.enabled (config-autoscaler min-scale)" in w for w in warnings
+    )
+    installed = stack.model_copy(update={"knative": KnativeSettings(install=True)})
+    _, quiet = render(_reserved(None), stack=installed)
+    assert not [w for w in quiet if "writes only when it installs" in w]

@@ -40,13 +40,25 @@ def expand_knative(plan: ServingPlan, settings: ClusterSettings) -> Expansion:
         rev.ref: rev for rev in (*plan.revisions, *(c.latest for c in plan.configurations))
     }
     out.warnings += pod_security_warnings([revisions[ref] for ref in sorted(revisions)], settings)
-    if stack.defaults.resources is not None and not stack.knative.install:
-        out.warnings.append(
-            "knstack:defaults.resources reaches Knative as config-defaults revision-*, which "
-            "knstack writes only when it installs Knative (knative.install): set them on the "
-            "cluster's config-defaults"
-        )
+    out.warnings += _install_only_warnings(settings)
     return out
+
+
+def _install_only_warnings(settings: ClusterSettings) -> list[str]:
+    """Settings that reach Knative through ConfigMaps knstack writes only with the install."""
+    stack = settings.stack
+    if stack.knative.install:
+        return []
+    unused = []
+    if stack.defaults.resources is not None:
+        unused.append("knstack:defaults.resources (config-defaults revision-*)")
+    if stack.reserved_instance.enabled:
+        unused.append("knstack:reservedInstance.enabled (config-autoscaler min-scale)")
+    return [
+        f"{item} reaches Knative through a ConfigMap knstack writes only when it installs "
+        "Knative (knative.install): set it on the cluster"
+        for item in unused
+    ]
 
 
 def _reserved_instance_warnings(plan: ServingPlan, settings: ClusterSettings) -> list[str]:
