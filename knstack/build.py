@@ -12,9 +12,10 @@ from pathlib import Path
 
 from knstack.api.loader import LoadedObject, load_files
 from knstack.api.serving import Service, TrafficTarget
-from knstack.components import load_components
+from knstack.components import load_components, load_platform
 from knstack.errors import InputError, Problem
 from knstack.expand import Manifest, expand
+from knstack.expand.platform import CRD_NAMES
 from knstack.ledger import LedgerEntry, RevisionLedger, ledger_path, load_ledger
 from knstack.resolve import ServingPlan, resolve
 from knstack.stack import (
@@ -24,6 +25,7 @@ from knstack.stack import (
     effective_cluster_settings,
     load_environment,
 )
+from knstack.stack.crdfiles import with_crd_files
 from knstack.stack.release import release_traffic
 from knstack.stack.settings import ClusterSettings, GatewayRef
 
@@ -82,8 +84,10 @@ def build_environment(
     gateway: str | None = None,
     traffic_overrides: Mapping[str, Sequence[TrafficTarget]] | None = None,
 ) -> EnvironmentBuild:
-    environment = load_environment(project, env)
+    platform = load_platform(project.root / "components", env, project.root)
+    environment = load_environment(project, env, {"knative": platform} if platform else None)
     settings = with_overrides(environment.settings, backend=backend, gateway=gateway)
+    settings = with_crd_files(settings, project.root, CRD_NAMES)
     ctx = settings.serving_context()
     objects = load_components(project.root / "components", env, ctx, settings.namespace, project.root)
     path = ledger_path(project.stacks_dir, env)

@@ -13,13 +13,16 @@ import sys
 import traceback
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from knstack.api.context import ServingContext
 from knstack.api.loader import LoadedObject, Source, check_object, load_file
 from knstack.api.serving import Configuration, Route, Service
 from knstack.errors import InputError, Problem
+from knstack.stack.knative import KnativeSettings
 
 ENTRY_ATTRIBUTE = "knative_objects"
+PLATFORM_ATTRIBUTE = "knative_platform"
 
 
 def load_components(directory: Path, env: str, ctx: ServingContext, default_namespace: str, root: Path | None = None) -> list[LoadedObject]:
@@ -42,6 +45,33 @@ def load_components(directory: Path, env: str, ctx: ServingContext, default_name
     if problems:
         raise InputError(problems)
     return loaded
+
+
+def load_platform(directory: Path, env: str, root: Path | None = None) -> dict[str, Any] | None:
+    """The `knstack:knative` settings the components define (`knative_platform`), as YAML data.
+
+    `knative_platform` is a KnativeSettings or a function of the environment name returning
+    one (components/platform.py in the example); the stack file's `knstack:knative` keys
+    are laid over it.
+    """
+    if not (directory / "__init__.py").is_file():
+        return None
+    package = _import_package(directory)
+    entry = getattr(package, PLATFORM_ATTRIBUTE, None)
+    if entry is None:
+        return None
+    init_file = _relative(directory / "__init__.py", root or directory.parent)
+    try:
+        platform = entry(env) if callable(entry) else entry
+    except InputError:
+        raise
+    except Exception as err:  # user code: report where, not a traceback
+        message = f"{PLATFORM_ATTRIBUTE}({env!r}) failed: {type(err).__name__}: {err}"
+        raise InputError(Problem(message, file=_user_frame(err) or str(init_file))) from None
+    if not isinstance(platform, KnativeSettings):
+        message = f"expected a knstack KnativeSettings, got {type(platform).__name__}"
+        raise InputError(Problem(message, file=str(init_file), field=PLATFORM_ATTRIBUTE))
+    return platform.model_dump(by_alias=True, exclude_unset=True)
 
 
 def _load_relative(path: Path, root: Path, ctx: ServingContext, default_namespace: str) -> list[LoadedObject]:

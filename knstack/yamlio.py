@@ -24,6 +24,15 @@ def load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_Loader)
 
 
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    """Multi-line strings (ConfigMap files, `_example` blocks) as readable literal blocks."""
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
 def dump_yaml(data: Any) -> str:
     """Block-style YAML in the dict's own key order (builders fix the order)."""
     return yaml.dump(

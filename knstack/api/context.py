@@ -1,51 +1,20 @@
 """The cluster-wide Knative settings that validation and defaulting depend on.
 
 On a Knative cluster these live in config-features, config-defaults and config-autoscaler.
-knstack reads them from the environment (the stack file) so that the Kubernetes backend
-validates exactly as the Knative webhook of that environment would.
+knstack derives them from the environment's typed ConfigMaps (`knstack.api.configmaps`),
+the same models the knative backend installs, so that both backends validate exactly as
+the Knative webhook of that environment would.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# config-features defaults (knative/serving config/core/configmaps/features.yaml).
-FEATURE_DEFAULTS: dict[str, str] = {
-    "multi-container": "enabled",
-    "multi-container-probing": "disabled",
-    "secure-pod-defaults": "disabled",
-    "tag-header-based-routing": "disabled",
-    "autodetect-http2": "disabled",
-    "kubernetes.podspec-affinity": "disabled",
-    "kubernetes.podspec-topologyspreadconstraints": "disabled",
-    "kubernetes.podspec-hostaliases": "disabled",
-    "kubernetes.podspec-nodeselector": "disabled",
-    "kubernetes.podspec-tolerations": "disabled",
-    "kubernetes.podspec-fieldref": "disabled",
-    "kubernetes.podspec-runtimeclassname": "disabled",
-    "kubernetes.podspec-dnspolicy": "disabled",
-    "kubernetes.podspec-dnsconfig": "disabled",
-    "kubernetes.podspec-securitycontext": "disabled",
-    "kubernetes.podspec-shareprocessnamespace": "disabled",
-    "kubernetes.podspec-hostipc": "disabled",
-    "kubernetes.podspec-hostpid": "disabled",
-    "kubernetes.podspec-hostnetwork": "disabled",
-    "kubernetes.podspec-priorityclassname": "disabled",
-    "kubernetes.podspec-schedulername": "disabled",
-    "kubernetes.containerspec-addcapabilities": "disabled",
-    "kubernetes.podspec-volumes-emptydir": "enabled",
-    "kubernetes.podspec-volumes-image": "disabled",
-    "kubernetes.podspec-volumes-hostpath": "disabled",
-    "kubernetes.podspec-volumes-ephemeral": "disabled",
-    "kubernetes.podspec-volumes-csi": "disabled",
-    "kubernetes.podspec-init-containers": "disabled",
-    "kubernetes.podspec-persistent-volume-claim": "disabled",
-    "kubernetes.podspec-persistent-volume-write": "disabled",
-    "kubernetes.podspec-volumes-mount-propagation": "disabled",
-    "queueproxy.mount-podinfo": "disabled",
-    "queueproxy.resource-defaults": "disabled",
-}
-FEATURE_VALUES = ("enabled", "disabled", "allowed")
+from knstack.api.configmaps import FEATURE_DEFAULTS, FLAG_VALUES, ServingConfig
+
+FEATURE_VALUES = FLAG_VALUES
+
+__all__ = ["DEFAULT_CONTEXT", "FEATURE_DEFAULTS", "FEATURE_VALUES", "ServingContext"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +37,26 @@ class ServingContext:
     requests_per_second_target_default: float = 200.0
     enable_scale_to_zero: bool = True
 
+    @classmethod
+    def from_config(cls, config: ServingConfig) -> ServingContext:
+        """The context of an environment whose Knative runs with `config`."""
+        defaults, autoscaler = config.defaults, config.autoscaler
+        return cls(
+            features=config.features.flags(),
+            revision_timeout_seconds=defaults.revision_timeout_seconds,
+            max_revision_timeout_seconds=defaults.max_revision_timeout_seconds,
+            container_concurrency=defaults.container_concurrency,
+            container_concurrency_max_limit=defaults.container_concurrency_max_limit,
+            allow_container_concurrency_zero=defaults.allow_container_concurrency_zero,
+            allow_zero_initial_scale=autoscaler.allow_zero_initial_scale,
+            initial_scale=autoscaler.initial_scale,
+            max_scale_limit=autoscaler.max_scale_limit,
+            container_concurrency_target_default=autoscaler.container_concurrency_target_default,
+            container_concurrency_target_percentage=autoscaler.target_fraction * 100.0,
+            requests_per_second_target_default=autoscaler.requests_per_second_target_default,
+            enable_scale_to_zero=autoscaler.enable_scale_to_zero,
+        )
+
     def feature_on(self, name: str) -> bool:
         """True when a feature flag is `enabled` or `allowed` (Knative treats both as usable)."""
         return self.features.get(name, FEATURE_DEFAULTS.get(name, "disabled")) != "disabled"
@@ -77,4 +66,4 @@ class ServingContext:
         return ServingContext(**{**self.__dict__, "features": merged})
 
 
-DEFAULT_CONTEXT = ServingContext()
+DEFAULT_CONTEXT = ServingContext.from_config(ServingConfig())

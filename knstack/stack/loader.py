@@ -64,7 +64,10 @@ def read_project(root: Path) -> Project:
     return Project(root=root, name=name, stacks_dir=(root / stack_dir).resolve())
 
 
-def load_environment(project: Project, env: str) -> Environment:
+def load_environment(
+    project: Project, env: str, defaults: dict[str, Any] | None = None
+) -> Environment:
+    """The environment's settings; `defaults` (keys of `knstack:`) lie under the stack file's."""
     path = project.stack_file(env)
     if not path.is_file():
         known = ", ".join(project.environments()) or "none"
@@ -73,16 +76,19 @@ def load_environment(project: Project, env: str) -> Environment:
     config = data.get("config") or {}
     if not isinstance(config, dict):
         raise InputError(Problem("must be a mapping", file=str(path), obj=f"stack {env}", field="config"))
-    return Environment(env, path, parse_settings(config, str(path), env))
+    return Environment(env, path, parse_settings(config, str(path), env, defaults))
 
 
-def parse_settings(config: dict[str, Any], file: str, env: str) -> StackSettings:
+def parse_settings(
+    config: dict[str, Any], file: str, env: str, defaults: dict[str, Any] | None = None
+) -> StackSettings:
     """Collect the `knstack:<key>` entries of a Pulumi config block into StackSettings."""
     raw: dict[str, Any] = {}
     for key, value in config.items():
         namespace, sep, name = str(key).partition(":")
         if sep and namespace == CONFIG_NAMESPACE:
             raw[name] = value
+    raw = deep_merge(defaults or {}, raw)
     try:
         return StackSettings.model_validate(raw)
     except ValidationError as err:
@@ -95,6 +101,17 @@ def parse_settings(config: dict[str, Any], file: str, env: str) -> StackSettings
             message = message.removeprefix("Value error, ")
             problems.append(Problem(message, file=file, obj=f"stack {env}", field=head + rest))
         raise InputError(problems) from None
+
+
+def deep_merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
+    """`overlay` laid over `base`: mappings merge key by key, everything else is replaced."""
+    out = dict(base)
+    for key, value in overlay.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def _read_yaml_mapping(path: Path) -> dict[str, Any]:

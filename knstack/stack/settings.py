@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from knstack.api.context import FEATURE_DEFAULTS, FEATURE_VALUES, ServingContext
+from knstack.api.context import ServingContext
 from knstack.api.core import ResourceRequirements
 from knstack.api.validation.names import dns1123_label_error, dns1123_subdomain_error
 from knstack.stack.base import SettingsModel
+from knstack.stack.knative import KnativeSettings, revision_resource_defaults, stack_conflicts
 from knstack.stack.release import CanaryPlan, Release
 
 Backend = Literal["kubernetes", "knative"]
@@ -88,12 +89,12 @@ class StackSettings(SettingsModel):
     kubernetes_version: str = "1.33.0"
     clusters: list[Cluster] = Field(default_factory=lambda: [Cluster(name="default")])
     defaults: WorkloadDefaults = Field(default_factory=WorkloadDefaults)
-    features: dict[str, str] = Field(default_factory=dict)
     reserved_instance: ReservedInstanceSettings = Field(default_factory=ReservedInstanceSettings)
     promotion: PromotionSettings = Field(default_factory=PromotionSettings)
     canary: CanaryPlan = Field(default_factory=CanaryPlan)
     releases: dict[str, Release] = Field(default_factory=dict)
     manage_namespaces: bool = True  # render the Namespace objects (with Pod Security labels)
+    knative: KnativeSettings = Field(default_factory=KnativeSettings)
 
     @field_validator("namespace")
     @classmethod
@@ -109,16 +110,6 @@ class StackSettings(SettingsModel):
             raise ValueError(err)
         return value
 
-    @field_validator("features")
-    @classmethod
-    def _known_features(cls, value: dict[str, str]) -> dict[str, str]:
-        for name, state in value.items():
-            if name not in FEATURE_DEFAULTS:
-                raise ValueError(f"unknown Knative feature {name!r}")
-            if state not in FEATURE_VALUES:
-                raise ValueError(f"feature {name!r}: {state!r} is not one of {', '.join(FEATURE_VALUES)}")
-        return value
-
     @field_validator("clusters")
     @classmethod
     def _unique_clusters(cls, clusters: list[Cluster]) -> list[Cluster]:
@@ -130,8 +121,24 @@ class StackSettings(SettingsModel):
             raise ValueError("at least one cluster is required")
         return clusters
 
+    @model_validator(mode="after")
+    def _knative_consistent(self) -> StackSettings:
+        conflicts = stack_conflicts(
+            self.knative,
+            reserved_instance=self.reserved_instance.enabled,
+            default_resources=revision_resource_defaults(self.defaults.resources),
+        )
+        if conflicts:
+            raise ValueError("; ".join(conflicts))
+        return self
+
+    @property
+    def features(self) -> dict[str, str]:
+        """Every Knative feature flag of the environment (from knative.config.features)."""
+        return self.knative.config.features.flags()
+
     def serving_context(self) -> ServingContext:
-        return ServingContext().with_features(self.features)
+        return ServingContext.from_config(self.knative.config)
 
     def cluster(self, name: str) -> Cluster:
         for cluster in self.clusters:

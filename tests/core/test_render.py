@@ -86,7 +86,7 @@ def test_usage_errors_exit_2(args: list[str], example_project: Path, capsys: pyt
 
 def test_unknown_environment_is_bad_input(example_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["render", "--stack", "qa", "-C", str(example_project)]) == 2
-    assert "environments: prod, staging, test" in capsys.readouterr().err
+    assert "environments: lab, prod, staging, test" in capsys.readouterr().err
 
 
 def test_a_bug_in_the_components_is_reported_with_its_file_and_line(example_project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,7 +12,7 @@ from knstack.stack import effective_cluster_settings, load_environment, read_pro
 
 def test_example_environments_load(repo_root: Path) -> None:
     project = read_project(repo_root)
-    assert project.environments() == ["prod", "staging", "test"]
+    assert project.environments() == ["lab", "prod", "staging", "test"]
     prod = load_environment(project, "prod").settings
     assert [c.name for c in prod.clusters] == ["prod-eu", "prod-us"]
     us = effective_cluster_settings("prod", prod, prod.cluster("prod-us"))
@@ -29,7 +29,7 @@ def test_example_environments_load(repo_root: Path) -> None:
         ("  knstack:namespace: Coffee_Shop\n", 'config."knstack:namespace"', "DNS-1123"),
         ("  knstack:clusters:\n    - name: a\n    - name: a\n", 'config."knstack:clusters"', "duplicate cluster names: a"),
         ("  knstack:gateway:\n    nmae: x\n", 'config."knstack:gateway".nmae', "unknown setting"),
-        ("  knstack:features:\n    kubernetes.podspec-affinty: enabled\n", 'config."knstack:features"', "unknown Knative feature"),
+        ("  knstack:knative:\n    config:\n      features:\n        kubernetes.podspec-affinty: enabled\n", 'config."knstack:knative"', "kubernetes.podspec-affinty"),
     ],
     ids=["typo", "bad-backend", "bad-namespace", "duplicate-clusters", "nested-typo", "unknown-feature"],
 )

@@ -1,0 +1,26 @@
+"""Explicit traffic: every target names its revision, as the ledger resolved it (facts 2.1).
+
+Naming each revision keeps the cluster on exactly the ledger's split, and every revision
+named in a Route's traffic (a 0% tag included) is `active` for Knative's garbage
+collector, which never deletes active revisions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from knstack.resolve.model import RoutePlan
+
+
+def build_traffic(route: RoutePlan) -> list[dict[str, Any]]:
+    targets: list[dict[str, Any]] = []
+    for split in route.traffic:
+        target: dict[str, Any] = {}
+        if split.tag:
+            target["tag"] = split.tag
+        # latestRevision and percent spelled out as Knative's defaulting would store them.
+        target.update(
+            {"revisionName": split.revision, "latestRevision": False, "percent": split.percent}
+        )
+        targets.append(target)
+    return targets

@@ -1,0 +1,6 @@
+"""The networking layers an environment can choose: Kourier or Gateway API (facts 6.5)."""
+
+from knstack.expand.platform.networking.gateway_api import build_gateway_api
+from knstack.expand.platform.networking.kourier import build_kourier
+
+__all__ = ["build_gateway_api", "build_kourier"]
