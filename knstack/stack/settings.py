@@ -16,7 +16,11 @@ from knstack.api.core import ResourceRequirements
 from knstack.api.validation.names import dns1123_label_error, dns1123_subdomain_error
 
 Backend = Literal["kubernetes", "knative"]
-GatewayKind = Literal["gateway-api"]
+# gateway-api: HTTPRoutes on a Gateway API Gateway (the default). nginx: ingress-nginx
+# Ingresses with canary annotations (also Alibaba Cloud's NGINX Ingress behind an SLB/CLB).
+# alb: Alibaba Cloud ALB Ingresses. istio: Istio VirtualServices on an Istio Gateway.
+GatewayKind = Literal["gateway-api", "nginx", "alb", "istio"]
+INGRESS_KINDS = ("nginx", "alb")
 
 
 class SettingsModel(BaseModel):
@@ -24,12 +28,75 @@ class SettingsModel(BaseModel):
 
 
 class GatewayRef(SettingsModel):
-    """The gateway external routes attach to, and how traffic is split through it."""
+    """The gateway external routes attach to, and how traffic is split through it.
+
+    `name`/`namespace` name the Gateway API Gateway (gateway-api) or the Istio Gateway
+    (istio); `sectionName` is a Gateway API listener. The Ingress kinds (nginx, alb) use
+    `ingressClass` instead (default: the kind's name, as the controllers install it).
+    """
 
     kind: GatewayKind = "gateway-api"
     name: str = "knstack-gateway"
     namespace: str = "knstack-system"
     section_name: str | None = None
+    ingress_class: str | None = None
+
+    @model_validator(mode="after")
+    def _fields_of_kind(self) -> GatewayRef:
+        if self.section_name is not None and self.kind != "gateway-api":
+            raise ValueError(
+                f"sectionName is a Gateway API listener; the {self.kind} gateway has none"
+            )
+        if self.ingress_class is not None:
+            if self.kind not in INGRESS_KINDS:
+                raise ValueError(
+                    f"ingressClass is only used by the nginx and alb gateways, not {self.kind}"
+                )
+            if err := dns1123_subdomain_error(self.ingress_class):
+                raise ValueError(f"ingressClass: {err}")
+        return self
+
+    def with_kind(self, kind: str) -> GatewayRef:
+        """The same gateway under another kind, without the fields that kind does not use."""
+        data = self.model_dump(exclude_none=True)
+        data["kind"] = kind
+        if kind != "gateway-api":
+            data.pop("section_name", None)
+        if kind not in INGRESS_KINDS:
+            data.pop("ingress_class", None)
+        return GatewayRef.model_validate(data)
+
+    @property
+    def ingress_class_name(self) -> str:
+        """The IngressClass of the Ingress kinds: as set, else `nginx` or `alb`."""
+        return self.ingress_class or self.kind
+
+
+class InterceptorRef(SettingsModel):
+    """The KEDA HTTP add-on's interceptor proxy Service (its Helm chart's defaults)."""
+
+    name: str = "keda-add-ons-http-interceptor-proxy"
+    namespace: str = "keda"
+    port: int = Field(default=8080, ge=1, le=65535)
+
+    @field_validator("name", "namespace")
+    @classmethod
+    def _is_label(cls, value: str) -> str:
+        if err := dns1123_label_error(value):
+            raise ValueError(err)
+        return value
+
+
+class KedaHttpAddOnSettings(SettingsModel):
+    """Whether the cluster runs the KEDA HTTP add-on, which scales KPA-class revisions.
+
+    With it, a KPA-class revision (request-driven, may scale to zero) gets an
+    HTTPScaledObject and its traffic passes through the add-on's interceptor; without
+    it, the revision runs a fixed number of replicas (with a warning).
+    """
+
+    enabled: bool = False
+    interceptor: InterceptorRef = Field(default_factory=InterceptorRef)
 
 
 class WorkloadDefaults(SettingsModel):
@@ -60,6 +127,7 @@ class Cluster(SettingsModel):
     context: str | None = None  # kubeconfig context used by the Pulumi provider
     domain: str | None = None
     gateway: GatewayRef | None = None
+    keda_http_add_on: KedaHttpAddOnSettings | None = None
 
     @field_validator("name")
     @classmethod
@@ -81,6 +149,7 @@ class StackSettings(SettingsModel):
     defaults: WorkloadDefaults = Field(default_factory=WorkloadDefaults)
     features: dict[str, str] = Field(default_factory=dict)
     reserved_instance: ReservedInstanceSettings = Field(default_factory=ReservedInstanceSettings)
+    keda_http_add_on: KedaHttpAddOnSettings = Field(default_factory=KedaHttpAddOnSettings)
     manage_namespaces: bool = True  # render the Namespace objects (with Pod Security labels)
 
     @field_validator("namespace")
@@ -137,6 +206,7 @@ class ClusterSettings(BaseModel):
     stack: StackSettings
     domain: str
     gateway: GatewayRef
+    keda_http_add_on: KedaHttpAddOnSettings = Field(default_factory=KedaHttpAddOnSettings)
 
     @property
     def namespace(self) -> str:
@@ -150,6 +220,7 @@ def effective_cluster_settings(env: str, stack: StackSettings, cluster: Cluster)
         stack=stack,
         domain=cluster.domain or stack.domain,
         gateway=cluster.gateway or stack.gateway,
+        keda_http_add_on=cluster.keda_http_add_on or stack.keda_http_add_on,
     )
 
 
