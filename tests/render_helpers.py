@@ -105,3 +105,14 @@ def shop(traffic: str, revisions: int = 3, annotations: dict[str, str] | None = 
     """The `shop` Service with `revisions` versions and the given traffic block."""
     versions = [{"image": IMAGES[i], "annotations": annotations} for i in range(revisions)]
     return service_yaml("shop", versions, traffic=traffic)
+
+
+def revision_labels(revision: str, service: str = "shop", generation: int = 1) -> dict[str, str]:
+    """The labels Knative gives a revision's workload objects (facts 1.4)."""
+    return {
+        "app": revision,
+        "serving.knative.dev/configuration": service,
+        "serving.knative.dev/configurationGeneration": str(generation),
+        "serving.knative.dev/revision": revision,
+        "serving.knative.dev/service": service,
+    }
