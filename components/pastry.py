@@ -25,7 +25,10 @@ IMAGE = (
     "registry.example.com/coffee-shop/pastry:1.0.0"
     "@sha256:76048b0570610f739276672d4c59acbe7c3e21332caf5ed3c28ac08e1ac25ec1"
 )
-BREAKFAST_RUSH = Schedule((ScheduleWindow(start="30 6 * * 1-5", end="0 10 * * 1-5", replicas=6),), timezone="Europe/Berlin")
+BREAKFAST_RUSH = Schedule(
+    (ScheduleWindow(start="30 6 * * 1-5", end="0 10 * * 1-5", replicas=6),),
+    timezone="Europe/Berlin",
+)
 
 pastry = Service(
     metadata=ObjectMeta(name="pastry", labels={"app.kubernetes.io/part-of": "coffee-shop"}),
@@ -33,7 +36,9 @@ pastry = Service(
         template=RevisionTemplateSpec(
             metadata=ObjectMeta(
                 annotations={
-                    **Autoscaling(klass=HPA, metric="cpu", target=60, min_scale=1, max_scale=10).annotations(),
+                    **Autoscaling(
+                        klass=HPA, metric="cpu", target=60, min_scale=1, max_scale=10
+                    ).annotations(),
                     **BREAKFAST_RUSH.annotations(),
                 }
             ),

@@ -20,8 +20,14 @@ UPSTREAM = (Path(__file__).resolve().parent.parent.parent / "shared" / "upstream
 _GATEWAY_API = "gateway-api/config/crd/standard/gateway.networking.k8s.io_"
 CRD_FILES: dict[tuple[str, str], str] = {
     ("keda.sh", "ScaledObject"): "keda/config/crd/bases/keda.sh_scaledobjects.yaml",
-    ("http.keda.sh", "HTTPScaledObject"): "keda-http-add-on/config/crd/bases/http.keda.sh_httpscaledobjects.yaml",
-    ("networking.istio.io", "VirtualService"): "istio/kubernetes/customresourcedefinitions.gen.yaml",
+    (
+        "http.keda.sh",
+        "HTTPScaledObject",
+    ): "keda-http-add-on/config/crd/bases/http.keda.sh_httpscaledobjects.yaml",
+    (
+        "networking.istio.io",
+        "VirtualService",
+    ): "istio/kubernetes/customresourcedefinitions.gen.yaml",
     ("gateway.networking.k8s.io", "HTTPRoute"): _GATEWAY_API + "httproutes.yaml",
     ("gateway.networking.k8s.io", "ReferenceGrant"): _GATEWAY_API + "referencegrants.yaml",
 }
@@ -43,7 +49,9 @@ def crd_schema(api_version: str, kind: str) -> dict[str, Any]:
             continue
         for served in spec["versions"]:
             if served["name"] == version and served.get("served"):
-                return _strict(_with_object_meta(copy.deepcopy(served["schema"]["openAPIV3Schema"])))
+                return _strict(
+                    _with_object_meta(copy.deepcopy(served["schema"]["openAPIV3Schema"]))
+                )
         raise LookupError(f"{kind}.{group} has no served version {version} in {path}")
     raise LookupError(f"no CRD for {kind}.{group} in {path}")
 
@@ -52,7 +60,9 @@ def crd_errors(manifest: dict[str, Any]) -> list[str]:
     """Schema violations of one custom resource (empty when it is valid)."""
     schema = crd_schema(manifest["apiVersion"], manifest["kind"])
     validator = jsonschema.Draft202012Validator(schema)
-    where = f"{manifest['kind']} {manifest['metadata'].get('namespace')}/{manifest['metadata']['name']}"
+    where = (
+        f"{manifest['kind']} {manifest['metadata'].get('namespace')}/{manifest['metadata']['name']}"
+    )
     return [
         f"{where}: {'.'.join(str(p) for p in error.absolute_path) or '<root>'}: {error.message}"
         for error in sorted(validator.iter_errors(manifest), key=lambda e: list(map(str, e.path)))

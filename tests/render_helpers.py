@@ -17,7 +17,9 @@ from knstack.stack.settings import StackSettings
 Manifest = dict[str, Any]
 
 
-def build_clusters(tmp_path: Path, knative_yaml: str, settings: dict[str, Any] | None = None) -> list[ClusterBuild]:
+def build_clusters(
+    tmp_path: Path, knative_yaml: str, settings: dict[str, Any] | None = None
+) -> list[ClusterBuild]:
     """Each cluster's build for the given objects and `knstack:` settings (camelCase)."""
     stack = StackSettings.model_validate(settings or {})
     path = tmp_path / "objects.yaml"
@@ -26,7 +28,9 @@ def build_clusters(tmp_path: Path, knative_yaml: str, settings: dict[str, Any] |
     return build_objects(objects, "test", stack, RevisionLedger(environment="test")).clusters
 
 
-def build_cluster(tmp_path: Path, knative_yaml: str, settings: dict[str, Any] | None = None) -> ClusterBuild:
+def build_cluster(
+    tmp_path: Path, knative_yaml: str, settings: dict[str, Any] | None = None
+) -> ClusterBuild:
     """The (first) cluster's build."""
     return build_clusters(tmp_path, knative_yaml, settings)[0]
 

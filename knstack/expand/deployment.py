@@ -60,7 +60,9 @@ _COPIED_POD_FIELDS = (
 )
 
 
-def build_revision_deployment(rev: RevisionPlan, settings: ClusterSettings, *, replicas: int | None) -> dict[str, Any]:
+def build_revision_deployment(
+    rev: RevisionPlan, settings: ClusterSettings, *, replicas: int | None
+) -> dict[str, Any]:
     """The revision's Deployment; `replicas` is None when an autoscaler owns the count."""
     labels = revision_labels(rev)
     spec: dict[str, Any] = {}

@@ -10,6 +10,7 @@ HTTP add-on's interceptor.
 
 from __future__ import annotations
 
+from knstack.errors import InputError, Problem, raise_if_any
 from knstack.expand.autoscaling import build_revision_autoscaling, plan_scaling
 from knstack.expand.deployment import build_revision_deployment
 from knstack.expand.namespace import UNMANAGED_NAMESPACES, build_namespace
@@ -24,14 +25,21 @@ from knstack.stack.settings import ClusterSettings
 def expand_kubernetes(plan: ServingPlan, settings: ClusterSettings) -> Expansion:
     out = Expansion(warnings=list(plan.warnings))
     if settings.stack.manage_namespaces:
-        out.manifests += [build_namespace(ns) for ns in plan.namespaces() if ns not in UNMANAGED_NAMESPACES]
+        out.manifests += [
+            build_namespace(ns) for ns in plan.namespaces() if ns not in UNMANAGED_NAMESPACES
+        ]
     scaling = plan_scaling(plan, settings)
     for rev in plan.revisions:
         decision = scaling.of(rev)
         out.manifests.append(build_revision_deployment(rev, settings, replicas=decision.replicas))
         out.manifests.append(build_revision_service(rev))
         out.extend(build_revision_autoscaling(decision, settings))
+    problems: list[Problem] = []
     for route in plan.routes:
-        out.extend(build_route_objects(plan, route, settings, scaling.interceptor))
+        try:
+            out.extend(build_route_objects(plan, route, settings, scaling.interceptor))
+        except InputError as err:  # report every route the gateway refuses, in one go
+            problems += err.problems
+    raise_if_any(problems)
     out.manifests += build_interceptor_access(plan, settings, scaling.interceptor)
     return out

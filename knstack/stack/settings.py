@@ -144,12 +144,12 @@ class StackSettings(SettingsModel):
     namespace: str = "default"
     domain: str = "example.com"
     gateway: GatewayRef = Field(default_factory=GatewayRef)
+    keda_http_add_on: KedaHttpAddOnSettings = Field(default_factory=KedaHttpAddOnSettings)
     kubernetes_version: str = "1.33.0"
     clusters: list[Cluster] = Field(default_factory=lambda: [Cluster(name="default")])
     defaults: WorkloadDefaults = Field(default_factory=WorkloadDefaults)
     features: dict[str, str] = Field(default_factory=dict)
     reserved_instance: ReservedInstanceSettings = Field(default_factory=ReservedInstanceSettings)
-    keda_http_add_on: KedaHttpAddOnSettings = Field(default_factory=KedaHttpAddOnSettings)
     manage_namespaces: bool = True  # render the Namespace objects (with Pod Security labels)
 
     @field_validator("namespace")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crd import crd_errors
-from render_helpers import build_cluster, index, of_kind, revision_labels, service_yaml
+from tests.crd import crd_errors
+from tests.render_helpers import build_cluster, index, of_kind, revision_labels, service_yaml
 
 ADD_ON = {"kedaHttpAddOn": {"enabled": True}}
 COFFEE = {
@@ -14,7 +14,9 @@ COFFEE = {
 
 
 def test_kpa_revision_gets_an_http_scaled_object(tmp_path):
-    yaml_text = service_yaml("shop", [{"image": "registry.example.com/demo/shop:1", "annotations": COFFEE, "cc": 100}])
+    yaml_text = service_yaml(
+        "shop", [{"image": "registry.example.com/demo/shop:1", "annotations": COFFEE, "cc": 100}]
+    )
     build = build_cluster(tmp_path, yaml_text, ADD_ON)
     objects = index(build.manifests)
     scaled = objects[("HTTPScaledObject", "shop-00001")]
@@ -59,7 +61,9 @@ def test_settings_the_add_on_cannot_carry_are_reported(tmp_path):
         "autoscaling.knative.dev/target-burst-capacity": "-1",
         "autoscaling.knative.dev/panic-window-percentage": "20",
     }
-    yaml_text = service_yaml("shop", [{"image": "registry.example.com/demo/shop:1", "annotations": annotations}])
+    yaml_text = service_yaml(
+        "shop", [{"image": "registry.example.com/demo/shop:1", "annotations": annotations}]
+    )
     build = build_cluster(tmp_path, yaml_text, ADD_ON)
     assert build.warnings == [
         "Revision demo/shop-00001: the KEDA HTTP add-on has no equivalent of initial-scale, "
@@ -69,8 +73,13 @@ def test_settings_the_add_on_cannot_carry_are_reported(tmp_path):
 
 
 def test_without_the_add_on_kpa_runs_fixed_replicas_with_a_warning(tmp_path):
-    annotations = {"autoscaling.knative.dev/min-scale": "2", "autoscaling.knative.dev/initial-scale": "3"}
-    yaml_text = service_yaml("shop", [{"image": "registry.example.com/demo/shop:1", "annotations": annotations}])
+    annotations = {
+        "autoscaling.knative.dev/min-scale": "2",
+        "autoscaling.knative.dev/initial-scale": "3",
+    }
+    yaml_text = service_yaml(
+        "shop", [{"image": "registry.example.com/demo/shop:1", "annotations": annotations}]
+    )
     build = build_cluster(tmp_path, yaml_text)
     assert of_kind(build.manifests, "Deployment")["shop-00001-deployment"]["spec"]["replicas"] == 3
     assert not of_kind(build.manifests, "HTTPScaledObject")
@@ -83,10 +92,14 @@ def test_without_the_add_on_kpa_runs_fixed_replicas_with_a_warning(tmp_path):
 
 def test_cluster_local_routes_do_not_pass_through_the_interceptor(tmp_path):
     labels = "  labels:\n    networking.knative.dev/visibility: cluster-local\n"
-    yaml_text = service_yaml("orders", [{"image": "registry.example.com/demo/orders:1"}], labels=labels)
+    yaml_text = service_yaml(
+        "orders", [{"image": "registry.example.com/demo/orders:1"}], labels=labels
+    )
     build = build_cluster(tmp_path, yaml_text, ADD_ON)
     assert not of_kind(build.manifests, "HTTPScaledObject")
-    assert of_kind(build.manifests, "Deployment")["orders-00001-deployment"]["spec"]["replicas"] == 1
+    assert (
+        of_kind(build.manifests, "Deployment")["orders-00001-deployment"]["spec"]["replicas"] == 1
+    )
     (warning,) = build.warnings
     assert "a cluster-local route reaches this revision directly" in warning
 
@@ -98,9 +111,29 @@ def test_rps_metric_and_scale_down_settings(tmp_path):
         "autoscaling.knative.dev/window": "90s",
         "autoscaling.knative.dev/scale-to-zero-pod-retention-period": "2m",
     }
-    yaml_text = service_yaml("shop", [{"image": "registry.example.com/demo/shop:1", "annotations": annotations}])
-    spec = of_kind(build_cluster(tmp_path, yaml_text, ADD_ON).manifests, "HTTPScaledObject")["shop-00001"]["spec"]
+    yaml_text = service_yaml(
+        "shop", [{"image": "registry.example.com/demo/shop:1", "annotations": annotations}]
+    )
+    spec = of_kind(build_cluster(tmp_path, yaml_text, ADD_ON).manifests, "HTTPScaledObject")[
+        "shop-00001"
+    ]["spec"]
     # 300 rps x 70% = 210 per pod; zero after 90s idle + max(30s grace, 120s retention).
-    assert spec["scalingMetric"] == {"requestRate": {"granularity": "1s", "targetValue": 210, "window": "90s"}}
+    assert spec["scalingMetric"] == {
+        "requestRate": {"granularity": "1s", "targetValue": 210, "window": "90s"}
+    }
     assert spec["scaledownPeriod"] == 210
     assert spec["replicas"] == {"min": 0, "max": 2147483647}
+
+
+def test_h2c_revisions_are_not_sent_through_the_interceptor(tmp_path):
+    versions = [
+        {"image": "registry.example.com/demo/grpc:1", "port": "{name: h2c, containerPort: 9000}"}
+    ]
+    build = build_cluster(tmp_path, service_yaml("grpc", versions), ADD_ON)
+    assert not of_kind(build.manifests, "HTTPScaledObject", "ReferenceGrant")
+    backend = of_kind(build.manifests, "HTTPRoute")["grpc"]["spec"]["rules"][0]["backendRefs"]
+    assert backend == [
+        {"group": "", "kind": "Service", "name": "grpc-00001", "port": 81, "weight": 100}
+    ]
+    (warning,) = build.warnings
+    assert "reached over HTTP/1.1, and this revision serves h2c" in warning

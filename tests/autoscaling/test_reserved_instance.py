@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from render_helpers import build_cluster, index, of_kind, service_yaml
+from tests.render_helpers import build_cluster, index, of_kind, service_yaml
 
 ADD_ON = {"kedaHttpAddOn": {"enabled": True}}
 RESERVED = {"knstack.dev/reserved-instance": "true"}
@@ -26,12 +26,17 @@ def test_reserved_deployment_is_the_revision_with_one_small_pod(tmp_path):
     # The same revision and pod spec, except: its own name and selector, a marker label,
     # one replica, and the serving container sized by the environment.
     expected = copy.deepcopy(main)
-    labels = dict(sorted({**main["metadata"]["labels"], "knstack.dev/reserved-instance": "true"}.items()))
+    labels = dict(
+        sorted({**main["metadata"]["labels"], "knstack.dev/reserved-instance": "true"}.items())
+    )
     expected["metadata"]["name"] = "shop-00001-reserved"
     expected["metadata"]["labels"] = labels
     expected["spec"] = {"replicas": 1, **expected["spec"]}
     expected["spec"]["selector"] = {
-        "matchLabels": {"serving.knative.dev/revision": "shop-00001", "knstack.dev/reserved-instance": "true"}
+        "matchLabels": {
+            "serving.knative.dev/revision": "shop-00001",
+            "knstack.dev/reserved-instance": "true",
+        }
     }
     expected["spec"]["template"]["metadata"]["labels"] = labels
     expected["spec"]["template"]["spec"]["containers"][0]["resources"] = SIZING
@@ -55,16 +60,24 @@ def test_environment_default_and_template_override(tmp_path):
     assert sorted(with_default) == ["shop-00001-deployment", "shop-00001-reserved"]
     # The environment's default sizing (25m/64Mi requests, 250m/128Mi limits).
     container = with_default["shop-00001-reserved"]["spec"]["template"]["spec"]["containers"][0]
-    assert container["resources"] == {"limits": {"cpu": "250m", "memory": "128Mi"}, "requests": {"cpu": "25m", "memory": "64Mi"}}
+    assert container["resources"] == {
+        "limits": {"cpu": "250m", "memory": "128Mi"},
+        "requests": {"cpu": "25m", "memory": "64Mi"},
+    }
     opted_out = of_kind(
-        build_cluster(tmp_path, _yaml({"knstack.dev/reserved-instance": "false"}), settings).manifests, "Deployment"
+        build_cluster(
+            tmp_path, _yaml({"knstack.dev/reserved-instance": "false"}), settings
+        ).manifests,
+        "Deployment",
     )
     assert sorted(opted_out) == ["shop-00001-deployment"]
 
 
 def test_no_reserved_pod_where_the_revision_never_scales_to_zero(tmp_path):
     # min-scale 1: the revision keeps a full pod anyway; the explicit request is reported.
-    build = build_cluster(tmp_path, _yaml({**RESERVED, "autoscaling.knative.dev/min-scale": "1"}), ADD_ON)
+    build = build_cluster(
+        tmp_path, _yaml({**RESERVED, "autoscaling.knative.dev/min-scale": "1"}), ADD_ON
+    )
     assert sorted(of_kind(build.manifests, "Deployment")) == ["shop-00001-deployment"]
     assert build.warnings == [
         "Revision demo/shop-00001: knstack.dev/reserved-instance has no effect: the revision never "

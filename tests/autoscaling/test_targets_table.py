@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from crd import crd_errors
-from render_helpers import build_cluster, of_kind, service_yaml
+
+from tests.crd import crd_errors
+from tests.render_helpers import build_cluster, of_kind, service_yaml
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "autoscaling.md"
 PREFIX = "autoscaling.knative.dev/"
@@ -42,7 +43,11 @@ SCALED_ROWS = _table("scaled-object-examples")
 
 @pytest.mark.parametrize(("cc", "annotations", "metric", "replicas", "scaledown"), HTTP_ROWS)
 def test_http_scaled_object_examples(tmp_path, cc, annotations, metric, replicas, scaledown):
-    version = {"image": "registry.example.com/demo/shop:1", "annotations": _annotations(annotations), "cc": int(cc)}
+    version = {
+        "image": "registry.example.com/demo/shop:1",
+        "annotations": _annotations(annotations),
+        "cc": int(cc),
+    }
     build = build_cluster(tmp_path, service_yaml("shop", [version]), ADD_ON)
     scaled = of_kind(build.manifests, "HTTPScaledObject")["shop-00001"]
     spec = scaled["spec"]
@@ -50,7 +55,9 @@ def test_http_scaled_object_examples(tmp_path, cc, annotations, metric, replicas
     if kind == "concurrency":
         assert spec["scalingMetric"] == {"concurrency": {"targetValue": int(value)}}
     else:
-        assert spec["scalingMetric"] == {"requestRate": {"granularity": "1s", "targetValue": int(value), "window": window[0]}}
+        assert spec["scalingMetric"] == {
+            "requestRate": {"granularity": "1s", "targetValue": int(value), "window": window[0]}
+        }
     low, high = _replicas(replicas)
     assert spec["replicas"] == {"min": low, "max": high}
     assert spec["scaledownPeriod"] == int(scaledown)
@@ -64,7 +71,12 @@ def test_scaled_object_examples(tmp_path, annotations, trigger, replicas):
     # A one-window schedule just above the HPA's floor (validation wants it to matter).
     window = f'[{{"start": "0 8 * * 1-5", "end": "0 20 * * 1-5", "replicas": {low + 1}}}]'
     values["knstack.dev/schedule"] = window.replace('"', '\\"')
-    build = build_cluster(tmp_path, service_yaml("shop", [{"image": "registry.example.com/demo/shop:1", "annotations": values}]))
+    build = build_cluster(
+        tmp_path,
+        service_yaml(
+            "shop", [{"image": "registry.example.com/demo/shop:1", "annotations": values}]
+        ),
+    )
     scaled = of_kind(build.manifests, "ScaledObject")["shop-00001"]
     kind, metric_type, value = trigger.split()
     demand = scaled["spec"]["triggers"][-1]

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import pytest
-from render_helpers import THREE_WAY_TRAFFIC, TWO_WAY_TRAFFIC, build_cluster, of_kind, shop
 
 from knstack.errors import InputError
+from tests.render_helpers import THREE_WAY_TRAFFIC, TWO_WAY_TRAFFIC, build_cluster, of_kind, shop
 
 ALB = {"gateway": {"kind": "alb"}}
 LABELS = {"serving.knative.dev/route": "shop", "serving.knative.dev/service": "shop"}
 
 
-def _ingress(name: str, host: str, revision: str, *, annotations: dict | None = None, tag: str | None = None) -> dict:
-    metadata: dict = {"name": name, "namespace": "demo", "labels": {**LABELS, "knstack.dev/tag": tag} if tag else LABELS}
+def _ingress(
+    name: str, host: str, revision: str, *, annotations: dict | None = None, tag: str | None = None
+) -> dict:
+    metadata: dict = {
+        "name": name,
+        "namespace": "demo",
+        "labels": {**LABELS, "knstack.dev/tag": tag} if tag else LABELS,
+    }
     if annotations:
         metadata["annotations"] = annotations
-    path = {"path": "/", "pathType": "Prefix", "backend": {"service": {"name": revision, "port": {"number": 80}}}}
+    path = {
+        "path": "/",
+        "pathType": "Prefix",
+        "backend": {"service": {"name": revision, "port": {"number": 80}}},
+    }
     return {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "Ingress",
@@ -32,10 +42,17 @@ def test_two_way_split_uses_the_alb_canary_weight(tmp_path):
             "shop-canary",
             "shop.demo.example.com",
             "shop-00002",
-            annotations={"alb.ingress.kubernetes.io/canary": "true", "alb.ingress.kubernetes.io/canary-weight": "30"},
+            annotations={
+                "alb.ingress.kubernetes.io/canary": "true",
+                "alb.ingress.kubernetes.io/canary-weight": "30",
+            },
         ),
-        "stable-shop": _ingress("stable-shop", "stable-shop.demo.example.com", "shop-00001", tag="stable"),
-        "candidate-shop": _ingress("candidate-shop", "candidate-shop.demo.example.com", "shop-00002", tag="candidate"),
+        "stable-shop": _ingress(
+            "stable-shop", "stable-shop.demo.example.com", "shop-00001", tag="stable"
+        ),
+        "candidate-shop": _ingress(
+            "candidate-shop", "candidate-shop.demo.example.com", "shop-00002", tag="candidate"
+        ),
     }
 
 

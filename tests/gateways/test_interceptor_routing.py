@@ -8,13 +8,27 @@ matches on it. Each gateway either carries that or refuses the route.
 from __future__ import annotations
 
 import pytest
-from crd import crd_errors, is_custom
-from render_helpers import TWO_WAY_TRAFFIC, build_cluster, build_clusters, index, of_kind, service_yaml, shop
 
 from knstack.errors import InputError
+from tests.crd import crd_errors, is_custom
+from tests.render_helpers import (
+    TWO_WAY_TRAFFIC,
+    build_cluster,
+    build_clusters,
+    index,
+    of_kind,
+    service_yaml,
+    shop,
+)
 
 ADD_ON = {"kedaHttpAddOn": {"enabled": True}}
-INTERCEPTOR = {"group": "", "kind": "Service", "name": "keda-add-ons-http-interceptor-proxy", "namespace": "keda", "port": 8080}
+INTERCEPTOR = {
+    "group": "",
+    "kind": "Service",
+    "name": "keda-add-ons-http-interceptor-proxy",
+    "namespace": "keda",
+    "port": 8080,
+}
 ROOT = {"path": {"type": "PathPrefix", "value": "/"}}
 
 
@@ -38,14 +52,25 @@ def test_gateway_api_sends_shared_hosts_through_the_interceptor_with_the_revisio
     # The tag host reaches one revision, but that revision's HTTPScaledObject matches on
     # the header, so the tag route sets it too.
     assert objects[("HTTPRoute", "stable-shop")]["spec"]["rules"] == [
-        {"matches": [ROOT], "backendRefs": [{**INTERCEPTOR, "weight": 100, "filters": _revision_header("shop-00001")}]}
+        {
+            "matches": [ROOT],
+            "backendRefs": [
+                {**INTERCEPTOR, "weight": 100, "filters": _revision_header("shop-00001")}
+            ],
+        }
     ]
     assert objects[("ReferenceGrant", "httproutes-from-demo")] == {
         "apiVersion": "gateway.networking.k8s.io/v1",
         "kind": "ReferenceGrant",
-        "metadata": {"name": "httproutes-from-demo", "namespace": "keda", "labels": {"app.kubernetes.io/managed-by": "knstack"}},
+        "metadata": {
+            "name": "httproutes-from-demo",
+            "namespace": "keda",
+            "labels": {"app.kubernetes.io/managed-by": "knstack"},
+        },
         "spec": {
-            "from": [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": "demo"}],
+            "from": [
+                {"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": "demo"}
+            ],
             "to": [{"group": "", "kind": "Service", "name": "keda-add-ons-http-interceptor-proxy"}],
         },
     }
@@ -62,18 +87,26 @@ def test_gateway_api_sends_shared_hosts_through_the_interceptor_with_the_revisio
 
 
 def test_istio_sets_the_revision_header_per_destination(tmp_path):
-    settings = {**ADD_ON, "gateway": {"kind": "istio", "name": "public", "namespace": "istio-system"}}
+    settings = {
+        **ADD_ON,
+        "gateway": {"kind": "istio", "name": "public", "namespace": "istio-system"},
+    }
     build = build_cluster(tmp_path, shop(TWO_WAY_TRAFFIC, revisions=2), settings)
     services = of_kind(build.manifests, "VirtualService")
 
     def destination(revision: str, weight: int) -> dict:
         return {
-            "destination": {"host": "keda-add-ons-http-interceptor-proxy.keda.svc.cluster.local", "port": {"number": 8080}},
+            "destination": {
+                "host": "keda-add-ons-http-interceptor-proxy.keda.svc.cluster.local",
+                "port": {"number": 8080},
+            },
             "weight": weight,
             "headers": {"request": {"set": {"Knative-Serving-Revision": revision}}},
         }
 
-    assert services["shop"]["spec"]["http"] == [{"route": [destination("shop-00001", 70), destination("shop-00002", 30)]}]
+    assert services["shop"]["spec"]["http"] == [
+        {"route": [destination("shop-00001", 70), destination("shop-00002", 30)]}
+    ]
     assert not of_kind(build.manifests, "ReferenceGrant")
     for manifest in services.values():
         assert crd_errors(manifest) == []
@@ -82,7 +115,10 @@ def test_istio_sets_the_revision_header_per_destination(tmp_path):
 def test_a_revision_alone_on_its_hosts_needs_no_header(tmp_path):
     # shop-00001 is HPA class (direct to its Service); only shop-00002 uses the interceptor.
     versions = [
-        {"image": "registry.example.com/demo/shop:1", "annotations": {"autoscaling.knative.dev/class": "hpa.autoscaling.knative.dev"}},
+        {
+            "image": "registry.example.com/demo/shop:1",
+            "annotations": {"autoscaling.knative.dev/class": "hpa.autoscaling.knative.dev"},
+        },
         {"image": "registry.example.com/demo/shop:2"},
     ]
     build = build_cluster(tmp_path, service_yaml("shop", versions, traffic=TWO_WAY_TRAFFIC), ADD_ON)
@@ -98,7 +134,9 @@ def test_a_revision_alone_on_its_hosts_needs_no_header(tmp_path):
 
 def test_nginx_reaches_the_interceptor_through_an_external_name_service(tmp_path):
     settings = {**ADD_ON, "gateway": {"kind": "nginx"}}
-    build = build_cluster(tmp_path, service_yaml("shop", [{"image": "registry.example.com/demo/shop:1"}]), settings)
+    build = build_cluster(
+        tmp_path, service_yaml("shop", [{"image": "registry.example.com/demo/shop:1"}]), settings
+    )
     objects = index(build.manifests)
     assert objects[("Service", "keda-add-ons-http-interceptor-proxy")] == {
         "apiVersion": "v1",
@@ -115,7 +153,9 @@ def test_nginx_reaches_the_interceptor_through_an_external_name_service(tmp_path
         },
     }
     backend = objects[("Ingress", "shop")]["spec"]["rules"][0]["http"]["paths"][0]["backend"]
-    assert backend == {"service": {"name": "keda-add-ons-http-interceptor-proxy", "port": {"number": 8080}}}
+    assert backend == {
+        "service": {"name": "keda-add-ons-http-interceptor-proxy", "port": {"number": 8080}}
+    }
 
 
 def test_nginx_refuses_two_request_scaled_revisions_on_one_host(tmp_path):
@@ -128,17 +168,29 @@ def test_nginx_refuses_two_request_scaled_revisions_on_one_host(tmp_path):
 
 
 def test_interceptor_in_the_app_namespace_needs_no_grant(tmp_path):
-    settings = {"kedaHttpAddOn": {"enabled": True, "interceptor": {"namespace": "demo", "port": 9000}}}
-    build = build_cluster(tmp_path, service_yaml("shop", [{"image": "registry.example.com/demo/shop:1"}]), settings)
+    settings = {
+        "kedaHttpAddOn": {"enabled": True, "interceptor": {"namespace": "demo", "port": 9000}}
+    }
+    build = build_cluster(
+        tmp_path, service_yaml("shop", [{"image": "registry.example.com/demo/shop:1"}]), settings
+    )
     objects = index(build.manifests)
     assert objects[("HTTPRoute", "shop")]["spec"]["rules"][0]["backendRefs"] == [
-        {"group": "", "kind": "Service", "name": "keda-add-ons-http-interceptor-proxy", "port": 9000, "weight": 100}
+        {
+            "group": "",
+            "kind": "Service",
+            "name": "keda-add-ons-http-interceptor-proxy",
+            "port": 9000,
+            "weight": 100,
+        }
     ]
     assert not of_kind(build.manifests, "ReferenceGrant")
 
 
 def test_a_cluster_override_turns_the_add_on_on_for_one_cluster(tmp_path):
     settings = {"clusters": [{"name": "eu"}, {"name": "us", "kedaHttpAddOn": {"enabled": True}}]}
-    eu, us = build_clusters(tmp_path, service_yaml("shop", [{"image": "registry.example.com/demo/shop:1"}]), settings)
+    eu, us = build_clusters(
+        tmp_path, service_yaml("shop", [{"image": "registry.example.com/demo/shop:1"}]), settings
+    )
     assert not of_kind(eu.manifests, "HTTPScaledObject")
     assert list(of_kind(us.manifests, "HTTPScaledObject")) == ["shop-00001"]

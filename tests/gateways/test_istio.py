@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crd import crd_errors
-from render_helpers import THREE_WAY_TRAFFIC, build_cluster, of_kind, shop
+from tests.crd import crd_errors
+from tests.render_helpers import THREE_WAY_TRAFFIC, build_cluster, of_kind, service_yaml, shop
 
 ISTIO = {"gateway": {"kind": "istio", "name": "public", "namespace": "istio-system"}}
 LABELS = {"serving.knative.dev/route": "shop", "serving.knative.dev/service": "shop"}
@@ -33,13 +33,27 @@ def test_three_way_split_and_tag_hosts(tmp_path):
         "shop": _virtual_service(
             "shop",
             "shop.demo.example.com",
-            [{"route": [_destination("shop-00001", 50), _destination("shop-00002", 30), _destination("shop-00003", 20)]}],
+            [
+                {
+                    "route": [
+                        _destination("shop-00001", 50),
+                        _destination("shop-00002", 30),
+                        _destination("shop-00003", 20),
+                    ]
+                }
+            ],
         ),
         "blue-shop": _virtual_service(
-            "blue-shop", "blue-shop.demo.example.com", [{"route": [_destination("shop-00002", 100)]}], tag="blue"
+            "blue-shop",
+            "blue-shop.demo.example.com",
+            [{"route": [_destination("shop-00002", 100)]}],
+            tag="blue",
         ),
         "green-shop": _virtual_service(
-            "green-shop", "green-shop.demo.example.com", [{"route": [_destination("shop-00003", 100)]}], tag="green"
+            "green-shop",
+            "green-shop.demo.example.com",
+            [{"route": [_destination("shop-00003", 100)]}],
+            tag="green",
         ),
     }
     # No gateway-specific objects of other kinds.
@@ -55,10 +69,20 @@ def test_tag_header_routing_matches_knative_serving_tag_first(tmp_path):
     # Facts 2.3: header paths first on the default host; the default path sets
     # Knative-Serving-Default-Route, each tag host sets Knative-Serving-Tag.
     assert services["shop"]["spec"]["http"] == [
-        {"match": [{"headers": {"Knative-Serving-Tag": {"exact": "blue"}}}], "route": [_destination("shop-00002", 100)]},
-        {"match": [{"headers": {"Knative-Serving-Tag": {"exact": "green"}}}], "route": [_destination("shop-00003", 100)]},
         {
-            "route": [_destination("shop-00001", 50), _destination("shop-00002", 30), _destination("shop-00003", 20)],
+            "match": [{"headers": {"Knative-Serving-Tag": {"exact": "blue"}}}],
+            "route": [_destination("shop-00002", 100)],
+        },
+        {
+            "match": [{"headers": {"Knative-Serving-Tag": {"exact": "green"}}}],
+            "route": [_destination("shop-00003", 100)],
+        },
+        {
+            "route": [
+                _destination("shop-00001", 50),
+                _destination("shop-00002", 30),
+                _destination("shop-00003", 20),
+            ],
             "headers": {"request": {"set": {"Knative-Serving-Default-Route": "true"}}},
         },
     ]
@@ -79,12 +103,16 @@ def test_allowed_counts_as_enabled(tmp_path):
 
 
 def test_h2c_revision_keeps_its_port(tmp_path):
-    yaml_text = (
-        "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: grpc\n  namespace: demo\n"
-        "spec:\n  template:\n    spec:\n      containers:\n        - image: registry.example.com/grpc:1\n"
-        "          ports:\n            - name: h2c\n              containerPort: 9000\n"
-    )
+    versions = [
+        {"image": "registry.example.com/grpc:1", "port": "{name: h2c, containerPort: 9000}"}
+    ]
+    yaml_text = service_yaml("grpc", versions)
     build = build_cluster(tmp_path, yaml_text, ISTIO)
     route = of_kind(build.manifests, "VirtualService")["grpc"]["spec"]["http"][0]["route"]
     # The revision Service's h2c port is 81 (facts 1.3), as Istio's destination port.
-    assert route == [{"destination": {"host": "grpc-00001.demo.svc.cluster.local", "port": {"number": 81}}, "weight": 100}]
+    assert route == [
+        {
+            "destination": {"host": "grpc-00001.demo.svc.cluster.local", "port": {"number": 81}},
+            "weight": 100,
+        }
+    ]

@@ -37,10 +37,12 @@ from knstack.expand.routing.interceptor import (
     RevisionKey,
     plan_interceptor_routes,
 )
+from knstack.expand.services import revision_service_port
 from knstack.resolve.model import RevisionPlan, ServingPlan
 from knstack.stack.settings import ClusterSettings
 
 Autoscaler = Literal["hpa", "keda-schedule", "keda-http", "fixed"]
+HTTP1_PORT = 80  # the revision Service's HTTP/1 port (81 is h2c)
 
 __all__ = ["RevisionScaling", "ScalingPlan", "build_revision_autoscaling", "plan_scaling"]
 
@@ -76,59 +78,63 @@ class ScalingPlan:
 
 
 def plan_scaling(plan: ServingPlan, settings: ClusterSettings) -> ScalingPlan:
-    add_on = settings.keda_http_add_on.enabled
     in_cluster = {
         (route.namespace, revision)
         for route in plan.routes
         if route.cluster_local
         for revision in route.routed_revisions()
     }
-    candidates = [
-        (rev.namespace, rev.name)
+    refusals = {
+        (rev.namespace, rev.name): _why_not_request_scaled(rev, settings, in_cluster)
         for rev in plan.revisions
-        if add_on and rev.autoscaling.is_kpa and (rev.namespace, rev.name) not in in_cluster
-    ]
-    interceptor = plan_interceptor_routes(plan, settings, candidates)
-    decisions = {
-        (rev.namespace, rev.name): _decide(rev, settings, interceptor, in_cluster)
-        for rev in plan.revisions
+        if not rev.autoscaling.is_hpa
     }
+    candidates = [key for key, why in refusals.items() if why is None]
+    interceptor = plan_interceptor_routes(plan, settings, candidates)
+    decisions = {}
+    for rev in plan.revisions:
+        key = (rev.namespace, rev.name)
+        if rev.autoscaling.is_hpa:
+            schedule = Schedule.of(rev.template.metadata.annotations)
+            autoscaler: Autoscaler = "keda-schedule" if schedule else "hpa"
+            decision = RevisionScaling(rev, autoscaler, schedule=schedule)
+        elif key in interceptor:
+            decision = RevisionScaling(rev, "keda-http", interceptor=interceptor[key])
+        else:
+            why = (
+                refusals[key]
+                or "the KPA class needs a public host to route through the KEDA HTTP add-on"
+            )
+            note = (
+                f"{rev.ref}: {why}; rendering a fixed {fixed_replicas(rev)} replica(s) "
+                "(max of min-scale, initial-scale, 1)"
+            )
+            decision = RevisionScaling(rev, "fixed", notes=(note,))
+        decisions[key] = _with_reserved(decision, settings)
     return ScalingPlan(decisions, interceptor)
 
 
-def _decide(
-    rev: RevisionPlan,
-    settings: ClusterSettings,
-    interceptor: dict[RevisionKey, InterceptorRoute],
-    in_cluster: set[RevisionKey],
-) -> RevisionScaling:
+def _why_not_request_scaled(
+    rev: RevisionPlan, settings: ClusterSettings, in_cluster: set[RevisionKey]
+) -> str | None:
+    """Why a non-HPA revision cannot scale on requests here (None: it can)."""
     scaling = rev.autoscaling
-    key = (rev.namespace, rev.name)
-    if scaling.is_hpa:
-        schedule = Schedule.of(rev.template.metadata.annotations)
-        autoscaler: Autoscaler = "keda-schedule" if schedule else "hpa"
-        return _with_reserved(RevisionScaling(rev, autoscaler, schedule=schedule), settings)
     if not scaling.is_kpa:
-        why = f"the autoscaler class {scaling.autoscaler_class!r} has no autoscaler in the kubernetes backend"
-    elif not settings.keda_http_add_on.enabled:
-        why = (
+        klass = scaling.autoscaler_class
+        return f"the autoscaler class {klass!r} has no autoscaler in the kubernetes backend"
+    if not settings.keda_http_add_on.enabled:
+        return (
             "the KPA class (request-driven scaling, scale to zero) needs the KEDA HTTP add-on, "
             "which this cluster does not declare (knstack:kedaHttpAddOn)"
         )
-    elif key in in_cluster:
-        why = (
-            "the KPA class needs requests to pass through the KEDA HTTP add-on's interceptor, "
-            "and a cluster-local route reaches this revision directly"
-        )
-    elif key not in interceptor:
-        why = "the KPA class needs a public host to route through the KEDA HTTP add-on"
-    else:
-        return _with_reserved(RevisionScaling(rev, "keda-http", interceptor=interceptor[key]), settings)
-    note = (
-        f"{rev.ref}: {why}; rendering a fixed {fixed_replicas(rev)} replica(s) "
-        "(max of min-scale, initial-scale, 1)"
-    )
-    return _with_reserved(RevisionScaling(rev, "fixed", notes=(note,)), settings)
+    through = "the KPA class needs requests to pass through the KEDA HTTP add-on's interceptor"
+    if revision_service_port(rev) != HTTP1_PORT:
+        # Gateways reach the interceptor's HTTP/1.1 port, and it forwards in the
+        # protocol it received: an h2c backend would get HTTP/1.1.
+        return f"{through}, which is reached over HTTP/1.1, and this revision serves h2c"
+    if (rev.namespace, rev.name) in in_cluster:
+        return f"{through}, and a cluster-local route reaches this revision directly"
+    return None
 
 
 def _with_reserved(decision: RevisionScaling, settings: ClusterSettings) -> RevisionScaling:

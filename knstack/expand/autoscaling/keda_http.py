@@ -43,6 +43,7 @@ NOT_CARRIED = {
     "metric_aggregation_algorithm": "metric-aggregation-algorithm",
 }
 
+
 def http_scaling_metric(rev: RevisionPlan, ctx: ServingContext) -> dict[str, Any]:
     """`scalingMetric` from the KPA metric and target (Knative ResolveMetricTarget).
 
@@ -61,14 +62,18 @@ def kpa_target(rev: RevisionPlan, ctx: ServingContext) -> float:
     """Knative's per-pod target: total x utilization, at least 0.01 (facts 3.3)."""
     scaling = rev.autoscaling
     if scaling.effective_metric == "rps":
-        total = scaling.target if scaling.target is not None else ctx.requests_per_second_target_default
+        total = (
+            scaling.target if scaling.target is not None else ctx.requests_per_second_target_default
+        )
         percent = scaling.target_utilization_percentage or RPS_TARGET_UTILIZATION_PERCENT
     else:
         cc = container_concurrency(rev, ctx)
         total = float(cc) if cc else ctx.container_concurrency_target_default
         if scaling.target is not None:
             total = min(scaling.target, cc) if cc else scaling.target
-        percent = scaling.target_utilization_percentage or ctx.container_concurrency_target_percentage
+        percent = (
+            scaling.target_utilization_percentage or ctx.container_concurrency_target_percentage
+        )
     return max(0.01, total * percent / 100)
 
 

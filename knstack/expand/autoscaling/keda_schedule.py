@@ -35,7 +35,10 @@ def build_scheduled_scaled_object(rev: RevisionPlan, schedule: Schedule) -> dict
     }
     if (behavior := window_behavior(rev)) is not None:
         spec["advanced"] = {"horizontalPodAutoscalerConfig": {"behavior": behavior}}
-    spec["triggers"] = [*cron_triggers(schedule), demand_trigger(scaling.effective_metric, scaling.target)]
+    spec["triggers"] = [
+        *cron_triggers(schedule),
+        demand_trigger(scaling.effective_metric, scaling.target),
+    ]
     return {
         "apiVersion": KEDA_API_VERSION,
         "kind": "ScaledObject",
@@ -68,4 +71,8 @@ def demand_trigger(metric: str, target: float | None) -> dict[str, Any]:
     if target is None or metric == "cpu":
         value = DEFAULT_CPU_UTILIZATION if target is None else math.ceil(target)
         return {"type": "cpu", "metricType": "Utilization", "metadata": {"value": str(value)}}
-    return {"type": "memory", "metricType": "AverageValue", "metadata": {"value": f"{int(target)}Mi"}}
+    return {
+        "type": "memory",
+        "metricType": "AverageValue",
+        "metadata": {"value": f"{int(target)}Mi"},
+    }

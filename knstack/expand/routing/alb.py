@@ -80,10 +80,18 @@ def build_alb_ingresses(
         )
     if tag_header_routing(settings):
         for tag, tagged in tag_backends:
-            annotations = {CANARY: "true", CANARY_BY_HEADER: TAG_HEADER, CANARY_BY_HEADER_VALUE: tag}
+            annotations = {
+                CANARY: "true",
+                CANARY_BY_HEADER: TAG_HEADER,
+                CANARY_BY_HEADER_VALUE: tag,
+            }
             name = f"{route.name}-tag-{tag}"
-            objects.append(ingress(name, route, settings, host, tagged, annotations=annotations, tag=tag))
+            objects.append(
+                ingress(name, route, settings, host, tagged, annotations=annotations, tag=tag)
+            )
     for tag, tagged in tag_backends:
         name = tag_ingress_name(tag, route)
-        objects.append(ingress(name, route, settings, tag_host(route, tag, settings.domain), tagged, tag=tag))
+        objects.append(
+            ingress(name, route, settings, tag_host(route, tag, settings.domain), tagged, tag=tag)
+        )
     return objects

@@ -80,7 +80,10 @@ def ingress(
         "apiVersion": INGRESS_API_VERSION,
         "kind": "Ingress",
         "metadata": object_meta(
-            name, route.namespace, labels, sorted_map({**route_annotations(route), **(annotations or {})})
+            name,
+            route.namespace,
+            labels,
+            sorted_map({**route_annotations(route), **(annotations or {})}),
         ),
         "spec": {
             "ingressClassName": settings.gateway.ingress_class_name,

@@ -92,7 +92,9 @@ def _reference_grant(namespace: str, settings: ClusterSettings) -> dict[str, Any
     return {
         "apiVersion": f"{GATEWAY_API_GROUP}/v1",
         "kind": "ReferenceGrant",
-        "metadata": object_meta(f"httproutes-from-{namespace}", interceptor.namespace, dict(MANAGED_BY)),
+        "metadata": object_meta(
+            f"httproutes-from-{namespace}", interceptor.namespace, dict(MANAGED_BY)
+        ),
         "spec": {
             "from": [{"group": GATEWAY_API_GROUP, "kind": "HTTPRoute", "namespace": namespace}],
             "to": [{"group": "", "kind": "Service", "name": interceptor.name}],
@@ -102,7 +104,12 @@ def _reference_grant(namespace: str, settings: ClusterSettings) -> dict[str, Any
 
 def _external_name_service(namespace: str, settings: ClusterSettings) -> dict[str, Any]:
     interceptor = settings.keda_http_add_on.interceptor
-    port = {"name": "http", "port": interceptor.port, "protocol": "TCP", "targetPort": interceptor.port}
+    port = {
+        "name": "http",
+        "port": interceptor.port,
+        "protocol": "TCP",
+        "targetPort": interceptor.port,
+    }
     return {
         "apiVersion": "v1",
         "kind": "Service",

@@ -45,7 +45,9 @@ def build_virtual_services(
     headers = tag_header_routing(settings)
 
     def destinations(weighted: list[tuple[str, int]]) -> list[dict[str, Any]]:
-        return [_destination(b) for b in revision_backends(plan, route, weighted, settings, interceptor)]
+        return [
+            _destination(b) for b in revision_backends(plan, route, weighted, settings, interceptor)
+        ]
 
     http: list[dict[str, Any]] = []
     if headers:
@@ -56,13 +58,17 @@ def build_virtual_services(
     if headers:
         default["headers"] = _set({DEFAULT_ROUTE_HEADER: "true"})
     http.append(default)
-    services = [_virtual_service(route.name, route, default_host(route, settings.domain), http, settings)]
+    services = [
+        _virtual_service(route.name, route, default_host(route, settings.domain), http, settings)
+    ]
     for tag, revision in route.tags():
         rule: dict[str, Any] = {"route": destinations([(revision, 100)])}
         if headers:
             rule["headers"] = _set({TAG_HEADER: tag})
         host = tag_host(route, tag, settings.domain)
-        services.append(_virtual_service(tag_name(tag, route.name), route, host, [rule], settings, tag=tag))
+        services.append(
+            _virtual_service(tag_name(tag, route.name), route, host, [rule], settings, tag=tag)
+        )
     return services
 
 

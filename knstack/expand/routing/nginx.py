@@ -83,7 +83,9 @@ def build_nginx_ingresses(
         )
     for tag, tagged in tag_backends:
         name = tag_ingress_name(tag, route)
-        objects.append(ingress(name, route, settings, tag_host(route, tag, settings.domain), tagged, tag=tag))
+        objects.append(
+            ingress(name, route, settings, tag_host(route, tag, settings.domain), tagged, tag=tag)
+        )
     return objects
 
 
