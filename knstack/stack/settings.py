@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from knstack.api.context import FEATURE_DEFAULTS, FEATURE_VALUES, ServingContext
@@ -41,20 +41,25 @@ class GatewayRef(SettingsModel):
     section_name: str | None = None
     ingress_class: str | None = None
 
-    @model_validator(mode="after")
-    def _fields_of_kind(self) -> GatewayRef:
-        if self.section_name is not None and self.kind != "gateway-api":
-            raise ValueError(
-                f"sectionName is a Gateway API listener; the {self.kind} gateway has none"
-            )
-        if self.ingress_class is not None:
-            if self.kind not in INGRESS_KINDS:
-                raise ValueError(
-                    f"ingressClass is only used by the nginx and alb gateways, not {self.kind}"
-                )
-            if err := dns1123_subdomain_error(self.ingress_class):
-                raise ValueError(f"ingressClass: {err}")
-        return self
+    # Fields are validated in order, so `kind` is known when the per-kind fields are.
+    @field_validator("section_name")
+    @classmethod
+    def _section_name_of_gateway_api(cls, value: str | None, info: ValidationInfo) -> str | None:
+        kind = info.data.get("kind")
+        if value is not None and kind != "gateway-api":
+            raise ValueError(f"sectionName is a Gateway API listener; the {kind} gateway has none")
+        return value
+
+    @field_validator("ingress_class")
+    @classmethod
+    def _ingress_class_of_ingress_kinds(cls, value: str | None, info: ValidationInfo) -> str | None:
+        kind = info.data.get("kind")
+        if value is not None:
+            if kind not in INGRESS_KINDS:
+                raise ValueError(f"ingressClass is only used by the nginx and alb gateways, not {kind}")
+            if err := dns1123_subdomain_error(value):
+                raise ValueError(err)
+        return value
 
     def with_kind(self, kind: str) -> GatewayRef:
         """The same gateway under another kind, without the fields that kind does not use."""

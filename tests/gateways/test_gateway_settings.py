@@ -36,12 +36,12 @@ def test_gateway_kinds_and_their_fields():
     [
         (
             {"gateway": {"kind": "istio", "sectionName": "https"}},
-            'config."knstack:gateway"',
+            'config."knstack:gateway".sectionName',
             "sectionName is a Gateway API listener",
         ),
         (
             {"gateway": {"kind": "gateway-api", "ingressClass": "nginx"}},
-            'config."knstack:gateway"',
+            'config."knstack:gateway".ingressClass',
             "only used by the nginx and alb gateways",
         ),
         (
