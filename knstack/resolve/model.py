@@ -8,6 +8,7 @@ target pinned to a revision name.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from knstack.api.autoscaling import Autoscaling
 from knstack.api.serving import RevisionTemplateSpec
@@ -24,8 +25,9 @@ class RevisionPlan:
     template: RevisionTemplateSpec
     source: str  # file (and line) the configuration came from, for messages
 
-    @property
+    @cached_property
     def autoscaling(self) -> Autoscaling:
+        """Parsed once per revision: every autoscaler and gateway decision reads it."""
         return Autoscaling.of(self.template.metadata.annotations)
 
     @property

@@ -128,12 +128,12 @@ def _why_not_request_scaled(
             "which this cluster does not declare (knstack:kedaHttpAddOn)"
         )
     through = "the KPA class needs requests to pass through the KEDA HTTP add-on's interceptor"
+    if (rev.namespace, rev.name) in in_cluster:
+        return f"{through}, and a cluster-local route reaches this revision directly"
     if revision_service_port(rev) != HTTP1_PORT:
         # Gateways reach the interceptor's HTTP/1.1 port, and it forwards in the
         # protocol it received: an h2c backend would get HTTP/1.1.
         return f"{through}, which is reached over HTTP/1.1, and this revision serves h2c"
-    if (rev.namespace, rev.name) in in_cluster:
-        return f"{through}, and a cluster-local route reaches this revision directly"
     return None
 
 
