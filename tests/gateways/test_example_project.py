@@ -1,5 +1,6 @@
-"""The example project renders with every gateway and autoscaler, and every custom
-resource it renders passes its CRD's schema (../shared/upstream)."""
+"""The example project renders with every gateway and autoscaler; every custom resource
+it renders passes its CRD's schema (../shared/upstream), and every Ingress, Service,
+HPA and PodDisruptionBudget the Kubernetes API subset in tests/k8s_subset.py."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from knstack.build import build_environment
 from knstack.errors import InputError
 from knstack.stack import find_project
 from tests.crd import crd_errors, is_custom
+from tests.k8s_subset import builtin_errors, covered
 
 ENVIRONMENTS = ("test", "staging", "prod")
 
@@ -34,13 +36,17 @@ def test_example_renders_and_custom_resources_match_their_crds(
             assert problem.obj.startswith("Route coffee-shop/") and problem.field == "spec.traffic"
             assert "KEDA HTTP add-on" in problem.message
         return
-    checked = 0
+    custom = builtin = 0
     for cluster in build.clusters:
         for manifest in cluster.manifests:
             if is_custom(manifest):
                 assert crd_errors(manifest) == []
-                checked += 1
-    assert checked > 0
+                custom += 1
+            elif covered(manifest):
+                assert builtin_errors(manifest) == []
+                builtin += 1
+    assert custom > 0 or gateway in ("nginx", "alb")
+    assert builtin > 0
 
 
 def test_alb_refuses_prod_where_menu_scales_through_the_interceptor(example_project):

@@ -11,6 +11,7 @@ import pytest
 
 from knstack.errors import InputError
 from tests.crd import crd_errors, is_custom
+from tests.k8s_subset import builtin_errors
 from tests.render_helpers import (
     TWO_WAY_TRAFFIC,
     build_cluster,
@@ -194,3 +195,34 @@ def test_a_cluster_override_turns_the_add_on_on_for_one_cluster(tmp_path):
     )
     assert not of_kind(eu.manifests, "HTTPScaledObject")
     assert list(of_kind(us.manifests, "HTTPScaledObject")) == ["shop-00001"]
+
+
+def test_k8s_subset_schema_catches_what_the_api_server_would_reject():
+    """The helper is strict: a typo or a bad enum in an Ingress fails (so passing means something)."""
+    good = {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {"name": "x", "namespace": "demo"},
+        "spec": {
+            "ingressClassName": "nginx",
+            "rules": [
+                {
+                    "host": "x.demo.example.com",
+                    "http": {
+                        "paths": [
+                            {
+                                "path": "/",
+                                "pathType": "Prefix",
+                                "backend": {"service": {"name": "x", "port": {"number": 80}}},
+                            }
+                        ]
+                    },
+                }
+            ],
+        },
+    }
+    assert builtin_errors(good) == []
+    path = good["spec"]["rules"][0]["http"]["paths"][0]
+    assert builtin_errors({**good, "spec": {**good["spec"], "ingressClass": "nginx"}})
+    path["pathType"] = "prefix"
+    assert builtin_errors(good)
