@@ -198,7 +198,7 @@ def test_a_cluster_override_turns_the_add_on_on_for_one_cluster(tmp_path):
 
 
 def test_k8s_subset_schema_catches_what_the_api_server_would_reject():
-    """The helper is strict: a typo or a bad enum in an Ingress fails (so passing means something)."""
+    """The helper is strict: a typo or a bad enum in an Ingress fails (passing means something)."""
     good = {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "Ingress",
