@@ -6,9 +6,10 @@ and asks for it (`knstack.dev/reserved-instance`, or the environment's
 the same revision with the serving container sized by `reservedInstance.resources`. Its
 pods carry the revision label, so the revision's Service (the interceptor's target)
 always has an endpoint: the first request after an idle period is answered by the
-reserved pod at once, while the interceptor's count makes KEDA scale the main
-Deployment up from zero; after `scaledownPeriod` without traffic it returns to zero and
-the reserved pod is again the only one.
+reserved pod at once. The interceptor still counts requests, and KEDA scales the main
+Deployment up from zero when the count calls for it (light traffic may stay on the
+reserved pod); after `scaledownPeriod` without traffic it returns to zero and the
+reserved pod is again the only one.
 
 While normal pods run, the Service spreads requests over them and the reserved pod
 alike, so the reserved pod keeps a 1/(n+1) share: size it to serve slowly, not to fail.
