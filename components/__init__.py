@@ -1,8 +1,9 @@
 """The coffee shop, as the Knative demos tell it: what this repository deploys.
 
 knstack reads `knative_objects` (typed Python) and every YAML file in this directory
-(plain Knative YAML, here `orders.yaml`). Both forms mix. `knative_platform` (platform.py)
-is the Knative Serving install for environments with the knative backend.
+(plain Knative YAML, here `orders.yaml`, `menu.yaml`, `pastry.yaml`). Both forms mix.
+`knative_platform` (platform.py) is the Knative Serving install for environments with
+the knative backend.
 """
 
 from .coffee import coffee

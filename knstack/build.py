@@ -69,7 +69,7 @@ def with_overrides(settings: StackSettings, *, backend: str | None = None, gatew
     if gateway is not None:
 
         def regate(ref: GatewayRef) -> GatewayRef:
-            return ref.model_copy(update={"kind": gateway})
+            return ref.with_kind(gateway)
 
         clusters = [c.model_copy(update={"gateway": regate(c.gateway)}) if c.gateway else c for c in settings.clusters]
         settings = settings.model_copy(update={"gateway": regate(settings.gateway), "clusters": clusters})

@@ -27,6 +27,7 @@ from knstack.api.core import (
     Volume,
     VolumeMount,
 )
+from knstack.api.knstack_annotations import Schedule, ScheduleWindow
 from knstack.api.serving import (
     Configuration,
     ConfigurationSpec,
@@ -63,6 +64,8 @@ __all__ = [
     "RevisionTemplateSpec",
     "Route",
     "RouteSpec",
+    "Schedule",
+    "ScheduleWindow",
     "SecretVolumeSource",
     "SecurityContext",
     "Service",

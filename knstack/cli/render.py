@@ -36,6 +36,9 @@ class BackendChoice(str, Enum):
 
 class GatewayChoice(str, Enum):
     gateway_api = "gateway-api"
+    nginx = "nginx"
+    alb = "alb"
+    istio = "istio"
 
 
 def _value(choice: Enum | None) -> str | None:

@@ -13,7 +13,6 @@ from knstack.api.core import Container, Probe, ResourceRequirements, SecurityCon
 from knstack.api.duration import parse_go_duration
 from knstack.api.validation.metadata import PROGRESS_DEADLINE
 from knstack.api.validation.podspec import serving_container_index, user_port
-from knstack.expand.autoscaling import deployment_replicas
 from knstack.expand.labels import (
     DEFAULT_CONTAINER_ANNOTATION,
     REVISION_LABEL,
@@ -61,10 +60,12 @@ _COPIED_POD_FIELDS = (
 )
 
 
-def build_revision_deployment(rev: RevisionPlan, settings: ClusterSettings) -> dict[str, Any]:
+def build_revision_deployment(
+    rev: RevisionPlan, settings: ClusterSettings, *, replicas: int | None
+) -> dict[str, Any]:
+    """The revision's Deployment; `replicas` is None when an autoscaler owns the count."""
     labels = revision_labels(rev)
     spec: dict[str, Any] = {}
-    replicas = deployment_replicas(rev)
     if replicas is not None:
         spec["replicas"] = replicas
     spec["selector"] = {"matchLabels": revision_selector(rev)}
@@ -149,7 +150,7 @@ def _build_container(
     out["env"] = env
     resources = container.resources or settings.stack.defaults.resources
     if resources is not None:
-        out["resources"] = _resources(resources)
+        out["resources"] = container_resources(resources)
     if container.volume_mounts:
         out["volumeMounts"] = [_mount(m.to_dict(), volume_kinds) for m in container.volume_mounts]
     if port is not None:
@@ -201,7 +202,7 @@ def _probe_on_port(probe: Probe, port: int) -> dict[str, Any]:
     return out
 
 
-def _resources(resources: ResourceRequirements) -> dict[str, Any]:
+def container_resources(resources: ResourceRequirements) -> dict[str, Any]:
     data = resources.to_dict()
     return {key: sorted_map({k: str(v) for k, v in data[key].items()}) if isinstance(data.get(key), dict) else data[key] for key in ("requests", "limits", "claims") if key in data}
 

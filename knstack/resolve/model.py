@@ -25,8 +25,9 @@ class RevisionPlan:
     template: RevisionTemplateSpec
     source: str  # file (and line) the configuration came from, for messages
 
-    @property
+    @cached_property
     def autoscaling(self) -> Autoscaling:
+        """Parsed once per revision: every autoscaler and gateway decision reads it."""
         return Autoscaling.of(self.template.metadata.annotations)
 
     @property

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from knstack.api.context import ServingContext
 from knstack.api.core import ResourceRequirements
@@ -18,16 +18,88 @@ from knstack.stack.knative import KnativeSettings, revision_resource_defaults, s
 from knstack.stack.release import CanaryPlan, Release
 
 Backend = Literal["kubernetes", "knative"]
-GatewayKind = Literal["gateway-api"]
+# gateway-api: HTTPRoutes on a Gateway API Gateway (the default). nginx: ingress-nginx
+# Ingresses with canary annotations (also Alibaba Cloud's NGINX Ingress behind an SLB/CLB).
+# alb: Alibaba Cloud ALB Ingresses. istio: Istio VirtualServices on an Istio Gateway.
+GatewayKind = Literal["gateway-api", "nginx", "alb", "istio"]
+INGRESS_KINDS = ("nginx", "alb")
 
 
 class GatewayRef(SettingsModel):
-    """The gateway external routes attach to, and how traffic is split through it."""
+    """The gateway external routes attach to, and how traffic is split through it.
+
+    `name`/`namespace` name the Gateway API Gateway (gateway-api) or the Istio Gateway
+    (istio); `sectionName` is a Gateway API listener. The Ingress kinds (nginx, alb) use
+    `ingressClass` instead (default: the kind's name, as the controllers install it).
+    """
 
     kind: GatewayKind = "gateway-api"
     name: str = "knstack-gateway"
     namespace: str = "knstack-system"
     section_name: str | None = None
+    ingress_class: str | None = None
+
+    # Fields are validated in order, so `kind` is known when the per-kind fields are.
+    @field_validator("section_name")
+    @classmethod
+    def _section_name_of_gateway_api(cls, value: str | None, info: ValidationInfo) -> str | None:
+        kind = info.data.get("kind")
+        if value is not None and kind != "gateway-api":
+            raise ValueError(f"sectionName is a Gateway API listener; the {kind} gateway has none")
+        return value
+
+    @field_validator("ingress_class")
+    @classmethod
+    def _ingress_class_of_ingress_kinds(cls, value: str | None, info: ValidationInfo) -> str | None:
+        kind = info.data.get("kind")
+        if value is not None:
+            if kind not in INGRESS_KINDS:
+                raise ValueError(f"ingressClass is only used by the nginx and alb gateways, not {kind}")
+            if err := dns1123_subdomain_error(value):
+                raise ValueError(err)
+        return value
+
+    def with_kind(self, kind: str) -> GatewayRef:
+        """The same gateway under another kind, without the fields that kind does not use."""
+        data = self.model_dump(exclude_none=True)
+        data["kind"] = kind
+        if kind != "gateway-api":
+            data.pop("section_name", None)
+        if kind not in INGRESS_KINDS:
+            data.pop("ingress_class", None)
+        return GatewayRef.model_validate(data)
+
+    @property
+    def ingress_class_name(self) -> str:
+        """The IngressClass of the Ingress kinds: as set, else `nginx` or `alb`."""
+        return self.ingress_class or self.kind
+
+
+class InterceptorRef(SettingsModel):
+    """The KEDA HTTP add-on's interceptor proxy Service (its Helm chart's defaults)."""
+
+    name: str = "keda-add-ons-http-interceptor-proxy"
+    namespace: str = "keda"
+    port: int = Field(default=8080, ge=1, le=65535)
+
+    @field_validator("name", "namespace")
+    @classmethod
+    def _is_label(cls, value: str) -> str:
+        if err := dns1123_label_error(value):
+            raise ValueError(err)
+        return value
+
+
+class KedaHttpAddOnSettings(SettingsModel):
+    """Whether the cluster runs the KEDA HTTP add-on, which scales KPA-class revisions.
+
+    With it, a KPA-class revision (request-driven, may scale to zero) gets an
+    HTTPScaledObject and its traffic passes through the add-on's interceptor; without
+    it, the revision runs a fixed number of replicas (with a warning).
+    """
+
+    enabled: bool = False
+    interceptor: InterceptorRef = Field(default_factory=InterceptorRef)
 
 
 class WorkloadDefaults(SettingsModel):
@@ -70,6 +142,7 @@ class Cluster(SettingsModel):
     context: str | None = None  # kubeconfig context used by the Pulumi provider
     domain: str | None = None
     gateway: GatewayRef | None = None
+    keda_http_add_on: KedaHttpAddOnSettings | None = None
 
     @field_validator("name")
     @classmethod
@@ -86,6 +159,7 @@ class StackSettings(SettingsModel):
     namespace: str = "default"
     domain: str = "example.com"
     gateway: GatewayRef = Field(default_factory=GatewayRef)
+    keda_http_add_on: KedaHttpAddOnSettings = Field(default_factory=KedaHttpAddOnSettings)
     kubernetes_version: str = "1.33.0"
     clusters: list[Cluster] = Field(default_factory=lambda: [Cluster(name="default")])
     defaults: WorkloadDefaults = Field(default_factory=WorkloadDefaults)
@@ -157,6 +231,7 @@ class ClusterSettings(BaseModel):
     stack: StackSettings
     domain: str
     gateway: GatewayRef
+    keda_http_add_on: KedaHttpAddOnSettings = Field(default_factory=KedaHttpAddOnSettings)
 
     @property
     def namespace(self) -> str:
@@ -170,6 +245,7 @@ def effective_cluster_settings(env: str, stack: StackSettings, cluster: Cluster)
         stack=stack,
         domain=cluster.domain or stack.domain,
         gateway=cluster.gateway or stack.gateway,
+        keda_http_add_on=cluster.keda_http_add_on or stack.keda_http_add_on,
     )
 
 

@@ -34,11 +34,11 @@ def test_render_writes_one_file_per_object_per_cluster_in_apply_order(example_pr
         for name in files:
             docs = list(yaml.safe_load_all((out / "prod" / cluster / name).read_text()))
             assert len(docs) == 1 and docs[0]["metadata"]["name"] in name
-    # The US cluster overrides the gateway; the EU cluster uses the environment's.
+    # The US cluster overrides the gateway (Istio); the EU cluster uses the environment's.
     eu = yaml.safe_load((out / "prod/prod-eu/06_httproute.gateway.networking.k8s.io_coffee-shop_coffee.yaml").read_text())
-    us = yaml.safe_load((out / "prod/prod-us/06_httproute.gateway.networking.k8s.io_coffee-shop_coffee.yaml").read_text())
+    us = yaml.safe_load((out / "prod/prod-us/06_virtualservice.networking.istio.io_coffee-shop_coffee.yaml").read_text())
     assert eu["spec"]["parentRefs"][0]["name"] == "public"
-    assert us["spec"]["parentRefs"][0]["name"] == "public-us"
+    assert us["spec"]["gateways"] == ["istio-system/public-us"]
 
 
 def test_rendering_twice_gives_identical_bytes_even_across_processes(example_project: Path, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from knstack.errors import InputError, Problem
 from knstack.expand.labels import ROUTE_LABEL, SERVICE_LABEL, sorted_map
 from knstack.expand.services import revision_service_port
 from knstack.resolve.model import RoutePlan, ServingPlan
@@ -21,3 +22,13 @@ def route_annotations(route: RoutePlan) -> dict[str, str]:
 
 def backend_port(plan: ServingPlan, route: RoutePlan, revision: str) -> int:
     return revision_service_port(plan.revision(route.namespace, revision))
+
+
+# Knative's tag-header routing headers (route/resources/ingress.go, facts 2.3).
+TAG_HEADER = "Knative-Serving-Tag"
+DEFAULT_ROUTE_HEADER = "Knative-Serving-Default-Route"
+
+
+def route_error(route: RoutePlan, message: str, field: str = "spec.traffic") -> InputError:
+    """A route the chosen gateway cannot carry: names the file, the route and the field."""
+    return InputError(Problem(message, file=route.source or None, obj=route.ref, field=field))
