@@ -14,6 +14,7 @@ from pydantic.alias_generators import to_camel
 from knstack.api.context import FEATURE_DEFAULTS, FEATURE_VALUES, ServingContext
 from knstack.api.core import ResourceRequirements
 from knstack.api.validation.names import dns1123_label_error, dns1123_subdomain_error
+from knstack.stack.policy_settings import PolicySettings
 
 Backend = Literal["kubernetes", "knative"]
 GatewayKind = Literal["gateway-api"]
@@ -82,6 +83,7 @@ class StackSettings(SettingsModel):
     features: dict[str, str] = Field(default_factory=dict)
     reserved_instance: ReservedInstanceSettings = Field(default_factory=ReservedInstanceSettings)
     manage_namespaces: bool = True  # render the Namespace objects (with Pod Security labels)
+    policy: PolicySettings = Field(default_factory=PolicySettings)  # how strict `knstack check` is
 
     @field_validator("namespace")
     @classmethod

@@ -8,7 +8,7 @@ from knstack.api.context import ServingContext
 from knstack.api.core import ObjectMeta
 from knstack.api.duration import parse_go_duration
 from knstack.api.knstack_annotations import PREFIX as KNSTACK_PREFIX
-from knstack.api.knstack_annotations import validate_knstack_annotations
+from knstack.api.knstack_annotations import WAIVE_PREFIX, validate_knstack_annotations, validate_waivers
 from knstack.api.validation.names import (
     dns1035_label_error,
     dns1123_label_error,
@@ -56,10 +56,13 @@ def validate_object_metadata(meta: ObjectMeta, *, routable: bool, base: str = "m
         problems.append(Problem(err, field=f"{base}.namespace"))
     problems += _labels(meta, base, routable=routable)
     annotations = meta.annotations or {}
+    problems += validate_waivers(annotations, base)
     for key in sorted(annotations):
         where = f"{base}.{annotation_field(key)}"
         if err := qualified_key_error(key):
             problems.append(Problem(err, field=where))
+        elif key.startswith(WAIVE_PREFIX):
+            continue  # policy waivers (validated above)
         elif key.startswith(AUTOSCALING_PREFIX):
             problems.append(
                 Problem(
