@@ -106,12 +106,19 @@ def _import_package(directory: Path) -> ModuleType:
 
 
 def _defining_file(package: ModuleType, obj: object) -> str | None:
-    """The components module that holds `obj` as a top-level name, for messages."""
+    """The components module that holds `obj` as a top-level name, for messages.
+
+    Submodules first: the package usually only re-exports what they define.
+    """
     prefix = package.__name__
-    for name, module in sorted(sys.modules.items()):
-        if (name == prefix or name.startswith(prefix + ".")) and module is not None:
-            if any(value is obj for value in vars(module).values()):
-                return getattr(module, "__file__", None)
+    modules = [
+        module
+        for name, module in sorted(sys.modules.items())
+        if name.startswith(prefix + ".") and module is not None
+    ]
+    for module in [*modules, package]:
+        if any(value is obj for value in vars(module).values()):
+            return getattr(module, "__file__", None)
     return None
 
 
