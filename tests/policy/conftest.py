@@ -32,7 +32,9 @@ class Example:
     def ksvc(self, name: str) -> dict[str, Any]:
         """A Knative Service of the components, as a Knative CR (what the knative backend sends)."""
         settings = self.build.settings
-        loaded = load_components(REPO / "components", "prod", settings.serving_context(), settings.namespace, REPO)
+        loaded = load_components(
+            REPO / "components", "prod", settings.serving_context(), settings.namespace, REPO
+        )
         for item in loaded:
             if item.obj.kind == "Service" and item.obj.name == name:
                 data = item.obj.to_dict()
@@ -46,7 +48,9 @@ class Example:
                 return obj
         raise KeyError(f"{kind} {name}")
 
-    def replace(self, objects: list[dict[str, Any]], *changed: dict[str, Any]) -> list[dict[str, Any]]:
+    def replace(
+        self, objects: list[dict[str, Any]], *changed: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """`objects` with the objects of the same kind and name swapped for `changed`."""
         keys = {(c["kind"], c["metadata"]["name"]) for c in changed}
         kept = [o for o in objects if (o["kind"], o["metadata"]["name"]) not in keys]

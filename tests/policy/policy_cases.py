@@ -39,7 +39,9 @@ def _with(obj: Manifest, change: Callable[[Manifest], object]) -> Manifest:
     return obj
 
 
-def _deployment(e: Example, revision: str, change: Callable[[Manifest], object] | None = None) -> Manifest:
+def _deployment(
+    e: Example, revision: str, change: Callable[[Manifest], object] | None = None
+) -> Manifest:
     obj = e.get("Deployment", f"{revision}-deployment")
     return _with(obj, change) if change else obj
 
@@ -78,7 +80,12 @@ def _insecure(d: Manifest) -> None:
 
 
 def _secret(data: dict[str, str] | None) -> Manifest:
-    obj: Manifest = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "orders-db", "namespace": "coffee-shop"}, "type": "Opaque"}
+    obj: Manifest = {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "orders-db", "namespace": "coffee-shop"},
+        "type": "Opaque",
+    }
     if data:
         obj["stringData"] = data
     return obj
@@ -89,7 +96,10 @@ def _stray_service() -> Manifest:
         "apiVersion": "v1",
         "kind": "Service",
         "metadata": {"name": "stray", "namespace": "coffee-shop"},
-        "spec": {"selector": {"serving.knative.dev/revision": "coffee-00099"}, "ports": [{"port": 80}]},
+        "spec": {
+            "selector": {"serving.knative.dev/revision": "coffee-00099"},
+            "ports": [{"port": 80}],
+        },
     }
 
 
@@ -127,8 +137,17 @@ CASES: list[Case] = [
         "traffic-sums-to-100",
         lambda e: [e.get("HTTPRoute", "coffee"), e.ksvc("coffee")],
         lambda e: [
-            _with(e.get("HTTPRoute", "coffee"), lambda r: r["spec"]["rules"][0]["backendRefs"][1].update(weight=20)),
-            _with(e.ksvc("coffee"), lambda s: [s["spec"]["traffic"][0].update(percent=50), s["spec"]["traffic"][1].update(percent=40)]),
+            _with(
+                e.get("HTTPRoute", "coffee"),
+                lambda r: r["spec"]["rules"][0]["backendRefs"][1].update(weight=20),
+            ),
+            _with(
+                e.ksvc("coffee"),
+                lambda s: [
+                    s["spec"]["traffic"][0].update(percent=50),
+                    s["spec"]["traffic"][1].update(percent=40),
+                ],
+            ),
         ],
         [
             ("HTTPRoute coffee-shop/coffee", "spec.rules[0].backendRefs", "sum to 90"),
@@ -138,7 +157,13 @@ CASES: list[Case] = [
     Case(
         "traffic-known-revisions",
         lambda e: e.manifests(),
-        lambda e: e.replace(e.manifests(), _with(e.get("HTTPRoute", "coffee"), lambda r: r["spec"]["rules"][0]["backendRefs"][0].update(name="coffee-00009"))),
+        lambda e: e.replace(
+            e.manifests(),
+            _with(
+                e.get("HTTPRoute", "coffee"),
+                lambda r: r["spec"]["rules"][0]["backendRefs"][0].update(name="coffee-00009"),
+            ),
+        ),
         [("HTTPRoute coffee-shop/coffee", "spec.rules[0].backendRefs[0].name", "'coffee-00009'")],
     ),
     Case(
@@ -146,7 +171,11 @@ CASES: list[Case] = [
         lambda e: [e.get("HTTPRoute", "candidate-coffee"), e.ksvc("coffee")],
         _traffic_tags,
         [
-            ("HTTPRoute coffee-shop/candidate-coffee", 'metadata.labels["knstack.dev/tag"]', "DNS-1035"),
+            (
+                "HTTPRoute coffee-shop/candidate-coffee",
+                'metadata.labels["knstack.dev/tag"]',
+                "DNS-1035",
+            ),
             ("HTTPRoute coffee-shop/candidate-coffee", "spec.hostnames[0]", "DNS-1123"),
             ("Service coffee-shop/coffee", "spec.traffic[1].tag", "also used by spec.traffic[0]"),
         ],
@@ -155,21 +184,41 @@ CASES: list[Case] = [
         "route-hostnames-unique",
         lambda e: e.manifests(),
         _hostname_clash,
-        [("HTTPRoute coffee-shop/tea-copy", "spec.hostnames[0]", "also claimed by HTTPRoute coffee-shop/tea (of route 'tea')")],
+        [
+            (
+                "HTTPRoute coffee-shop/tea-copy",
+                "spec.hostnames[0]",
+                "also claimed by HTTPRoute coffee-shop/tea (of route 'tea')",
+            )
+        ],
     ),
     Case(
         "image-no-latest",
-        lambda e: [_deployment(e, "coffee-00002"), _deployment(e, "tea-00001", _set_image("registry.example.com/coffee-shop/tea:latest@sha256:" + "a" * 64))],
+        lambda e: [
+            _deployment(e, "coffee-00002"),
+            _deployment(
+                e,
+                "tea-00001",
+                _set_image("registry.example.com/coffee-shop/tea:latest@sha256:" + "a" * 64),
+            ),
+        ],
         lambda e: [
             _deployment(e, "coffee-00002", _set_image("registry.example.com/coffee-shop/coffee")),
             _deployment(e, "tea-00001", _set_image("registry.example.com/coffee-shop/tea:latest")),
         ],
-        [(DEP2, f"{CONTAINER}.image", "has no tag"), (TEA_DEP, f"{CONTAINER}.image", "moving tag 'latest'")],
+        [
+            (DEP2, f"{CONTAINER}.image", "has no tag"),
+            (TEA_DEP, f"{CONTAINER}.image", "moving tag 'latest'"),
+        ],
     ),
     Case(
         "image-digest",
         lambda e: [_deployment(e, "coffee-00002")],
-        lambda e: [_deployment(e, "coffee-00002", _set_image("registry.example.com/coffee-shop/coffee:1.1.0"))],
+        lambda e: [
+            _deployment(
+                e, "coffee-00002", _set_image("registry.example.com/coffee-shop/coffee:1.1.0")
+            )
+        ],
         [(DEP2, f"{CONTAINER}.image", "not pinned by digest")],
         Setup(policy={"requireImageDigests": True}),
     ),
@@ -178,22 +227,33 @@ CASES: list[Case] = [
         lambda e: [_deployment(e, "coffee-00002")],
         lambda e: [
             _deployment(e, "coffee-00002", _set_image("nginx:1.27")),
-            _deployment(e, "tea-00001", _set_image("registry.example.com.evil.io/coffee-shop/tea:1")),
+            _deployment(
+                e, "tea-00001", _set_image("registry.example.com.evil.io/coffee-shop/tea:1")
+            ),
         ],
-        [(DEP2, f"{CONTAINER}.image", "'nginx:1.27' is not from an allowed registry"), (TEA_DEP, f"{CONTAINER}.image", "evil.io")],
+        [
+            (DEP2, f"{CONTAINER}.image", "'nginx:1.27' is not from an allowed registry"),
+            (TEA_DEP, f"{CONTAINER}.image", "evil.io"),
+        ],
         Setup(policy={"allowedRegistries": ["registry.example.com/coffee-shop"]}),
     ),
     Case(
         "resources-requests-limits",
         lambda e: [_deployment(e, "coffee-00002")],
-        lambda e: [_deployment(e, "coffee-00002", lambda d: _container(d)["resources"].pop("limits"))],
+        lambda e: [
+            _deployment(e, "coffee-00002", lambda d: _container(d)["resources"].pop("limits"))
+        ],
         [(DEP2, f"{CONTAINER}.resources", "sets no limits.cpu, limits.memory")],
     ),
     Case(
         "probes-readiness",
         lambda e: [_deployment(e, "coffee-00002"), _deployment(e, "orders-00001")],
         lambda e: [
-            _deployment(e, "coffee-00002", lambda d: _container(d).update(readinessProbe={"tcpSocket": {"port": 8080}})),
+            _deployment(
+                e,
+                "coffee-00002",
+                lambda d: _container(d).update(readinessProbe={"tcpSocket": {"port": 8080}}),
+            ),
             _deployment(e, "tea-00001", lambda d: _container(d).pop("readinessProbe")),
         ],
         [
@@ -209,7 +269,11 @@ CASES: list[Case] = [
     ),
     Case(
         "pod-security-restricted",
-        lambda e: [_deployment(e, "coffee-00002"), _deployment(e, "tea-00001"), _deployment(e, "orders-00001")],
+        lambda e: [
+            _deployment(e, "coffee-00002"),
+            _deployment(e, "tea-00001"),
+            _deployment(e, "orders-00001"),
+        ],
         lambda e: [_deployment(e, "coffee-00002", _insecure)],
         [
             (DEP2, "spec.template.spec.hostNetwork", "shares the node's namespaces"),
@@ -221,27 +285,64 @@ CASES: list[Case] = [
     ),
     Case(
         "read-only-root-filesystem",
-        lambda e: [_deployment(e, "coffee-00002", lambda d: _container(d)["securityContext"].update(readOnlyRootFilesystem=True))],
+        lambda e: [
+            _deployment(
+                e,
+                "coffee-00002",
+                lambda d: _container(d)["securityContext"].update(readOnlyRootFilesystem=True),
+            )
+        ],
         lambda e: [_deployment(e, "coffee-00002")],  # as rendered: the example does not set it
-        [(DEP2, f"{CONTAINER}.securityContext.readOnlyRootFilesystem", "can write to its root filesystem")],
+        [
+            (
+                DEP2,
+                f"{CONTAINER}.securityContext.readOnlyRootFilesystem",
+                "can write to its root filesystem",
+            )
+        ],
     ),
     Case(
         "service-account-token",
         lambda e: [_deployment(e, "coffee-00002")],
         lambda e: [
-            _deployment(e, "coffee-00002", lambda d: d["spec"]["template"]["spec"].update(automountServiceAccountToken=True)),
-            _deployment(e, "tea-00001", lambda d: d["spec"]["template"]["spec"].pop("automountServiceAccountToken")),
+            _deployment(
+                e,
+                "coffee-00002",
+                lambda d: d["spec"]["template"]["spec"].update(automountServiceAccountToken=True),
+            ),
+            _deployment(
+                e,
+                "tea-00001",
+                lambda d: d["spec"]["template"]["spec"].pop("automountServiceAccountToken"),
+            ),
         ],
         [
-            (DEP2, "spec.template.spec.automountServiceAccountToken", "mounts a service account token"),
+            (
+                DEP2,
+                "spec.template.spec.automountServiceAccountToken",
+                "mounts a service account token",
+            ),
             (TEA_DEP, "spec.template.spec.automountServiceAccountToken", "unset means true"),
         ],
     ),
     Case(
         "namespace-pod-security",
         lambda e: [e.get("Namespace", "coffee-shop")],
-        lambda e: [_with(e.get("Namespace", "coffee-shop"), lambda n: n["metadata"]["labels"].update({"pod-security.kubernetes.io/enforce": "baseline"}))],
-        [("Namespace coffee-shop", 'metadata.labels["pod-security.kubernetes.io/enforce"]', "'baseline'")],
+        lambda e: [
+            _with(
+                e.get("Namespace", "coffee-shop"),
+                lambda n: n["metadata"]["labels"].update(
+                    {"pod-security.kubernetes.io/enforce": "baseline"}
+                ),
+            )
+        ],
+        [
+            (
+                "Namespace coffee-shop",
+                'metadata.labels["pod-security.kubernetes.io/enforce"]',
+                "'baseline'",
+            )
+        ],
     ),
     Case(
         "env-secret-literal",
@@ -251,12 +352,18 @@ CASES: list[Case] = [
                 e,
                 "coffee-00002",
                 lambda d: _container(d)["env"].extend(
-                    [{"name": "DATABASE_PASSWORD", "value": "hunter2hunter2"}, {"name": "DATABASE_URL", "value": "postgres://app:s3cret@db:5432/shop"}]
+                    [
+                        {"name": "DATABASE_PASSWORD", "value": "hunter2hunter2"},
+                        {"name": "DATABASE_URL", "value": "postgres://app:s3cret@db:5432/shop"},
+                    ]
                 ),
             )
         ],
         # the rendered env is ROAST, PORT, K_REVISION, K_CONFIGURATION, K_SERVICE (0-4)
-        [(DEP2, f"{CONTAINER}.env[5].value", "named like a secret"), (DEP2, f"{CONTAINER}.env[6].value", "looks like a credential")],
+        [
+            (DEP2, f"{CONTAINER}.env[5].value", "named like a secret"),
+            (DEP2, f"{CONTAINER}.env[6].value", "looks like a credential"),
+        ],
     ),
     Case(
         "secret-plaintext",
@@ -268,9 +375,16 @@ CASES: list[Case] = [
         "max-scale-set",
         lambda e: [*e.knative(), e.ksvc("coffee")],
         lambda e: [
-            _revision(e, "coffee-00002", _set_annotation("autoscaling.knative.dev/max-scale", None)),
+            _revision(
+                e, "coffee-00002", _set_annotation("autoscaling.knative.dev/max-scale", None)
+            ),
             _revision(e, "tea-00001", _set_annotation("autoscaling.knative.dev/max-scale", "0")),
-            _with(e.ksvc("coffee"), lambda s: s["spec"]["template"]["metadata"]["annotations"].pop("autoscaling.knative.dev/max-scale")),
+            _with(
+                e.ksvc("coffee"),
+                lambda s: s["spec"]["template"]["metadata"]["annotations"].pop(
+                    "autoscaling.knative.dev/max-scale"
+                ),
+            ),
         ],
         [
             ("Revision coffee-shop/coffee-00002", MAX_SCALE, "is not set"),
@@ -282,14 +396,33 @@ CASES: list[Case] = [
         "min-scale-latency-sensitive",
         lambda e: [
             e.get("Revision", "coffee-00002"),
-            _revision(e, "tea-00001", _set_annotation("autoscaling.knative.dev/min-scale", None)),  # HPA class: never zero
-            _revision(e, "coffee-00001", lambda r: [r["metadata"]["annotations"].pop("autoscaling.knative.dev/min-scale"), r["metadata"]["annotations"].update({"knstack.dev/reserved-instance": "true"})]),
+            _revision(
+                e, "tea-00001", _set_annotation("autoscaling.knative.dev/min-scale", None)
+            ),  # HPA class: never zero
+            _revision(
+                e,
+                "coffee-00001",
+                lambda r: [
+                    r["metadata"]["annotations"].pop("autoscaling.knative.dev/min-scale"),
+                    r["metadata"]["annotations"].update({"knstack.dev/reserved-instance": "true"}),
+                ],
+            ),
         ],
         lambda e: [
-            _revision(e, "coffee-00002", _set_annotation("autoscaling.knative.dev/min-scale", None)),
-            _revision(e, "orders-00001", _set_annotation("autoscaling.knative.dev/min-scale", None)),  # not latency-sensitive
+            _revision(
+                e, "coffee-00002", _set_annotation("autoscaling.knative.dev/min-scale", None)
+            ),
+            _revision(
+                e, "orders-00001", _set_annotation("autoscaling.knative.dev/min-scale", None)
+            ),  # not latency-sensitive
         ],
-        [("Revision coffee-shop/coffee-00002", MIN_SCALE, "'coffee' is latency-sensitive here but may scale to zero (min-scale unset)")],
+        [
+            (
+                "Revision coffee-shop/coffee-00002",
+                MIN_SCALE,
+                "'coffee' is latency-sensitive here but may scale to zero (min-scale unset)",
+            )
+        ],
         Setup(policy={"latencySensitive": ["coffee", "coffee-shop/tea"]}),
     ),
     Case(
@@ -301,23 +434,55 @@ CASES: list[Case] = [
             e.get("Revision", "tea-00001"),  # containerConcurrency unset: 0, unlimited
         ],
         [
-            ("Revision coffee-shop/coffee-00002", "spec.containerConcurrency", "5 is below this environment's min of 10"),
-            ("Revision coffee-shop/orders-00001", "spec.containerConcurrency", "500 is above this environment's max of 200"),
-            ("Revision coffee-shop/tea-00001", "spec.containerConcurrency", "0 (unlimited) is above"),
+            (
+                "Revision coffee-shop/coffee-00002",
+                "spec.containerConcurrency",
+                "5 is below this environment's min of 10",
+            ),
+            (
+                "Revision coffee-shop/orders-00001",
+                "spec.containerConcurrency",
+                "500 is above this environment's max of 200",
+            ),
+            (
+                "Revision coffee-shop/tea-00001",
+                "spec.containerConcurrency",
+                "0 (unlimited) is above",
+            ),
         ],
         Setup(policy={"containerConcurrency": {"min": 10, "max": 200}}),
     ),
     Case(
         "hpa-owns-replicas",
         lambda e: e.manifests(),
-        lambda e: e.replace(e.manifests(), _deployment(e, "tea-00001", lambda d: d["spec"].update(replicas=2))),
-        [(TEA_DEP, "spec.replicas", "HorizontalPodAutoscaler coffee-shop/tea-00001 scales this Deployment")],
+        lambda e: e.replace(
+            e.manifests(), _deployment(e, "tea-00001", lambda d: d["spec"].update(replicas=2))
+        ),
+        [
+            (
+                TEA_DEP,
+                "spec.replicas",
+                "HorizontalPodAutoscaler coffee-shop/tea-00001 scales this Deployment",
+            )
+        ],
     ),
     Case(
         "hpa-target-exists",
         lambda e: e.manifests(),
-        lambda e: e.replace(e.manifests(), _with(e.get("HorizontalPodAutoscaler", "tea-00001"), lambda h: h["spec"]["scaleTargetRef"].update(name="tea-00009-deployment"))),
-        [("HorizontalPodAutoscaler coffee-shop/tea-00001", "spec.scaleTargetRef.name", "'tea-00009-deployment'")],
+        lambda e: e.replace(
+            e.manifests(),
+            _with(
+                e.get("HorizontalPodAutoscaler", "tea-00001"),
+                lambda h: h["spec"]["scaleTargetRef"].update(name="tea-00009-deployment"),
+            ),
+        ),
+        [
+            (
+                "HorizontalPodAutoscaler coffee-shop/tea-00001",
+                "spec.scaleTargetRef.name",
+                "'tea-00009-deployment'",
+            )
+        ],
     ),
     Case(
         "pdb-min-scale",
@@ -331,7 +496,13 @@ CASES: list[Case] = [
     Case(
         "pdb-allows-eviction",
         lambda e: [e.get("PodDisruptionBudget", "tea-00001")],
-        lambda e: [_with(e.get("PodDisruptionBudget", "tea-00001"), lambda p: p["spec"].update(maxUnavailable=0)), _second_pdb(e)],
+        lambda e: [
+            _with(
+                e.get("PodDisruptionBudget", "tea-00001"),
+                lambda p: p["spec"].update(maxUnavailable=0),
+            ),
+            _second_pdb(e),
+        ],
         [
             ("PodDisruptionBudget coffee-shop/tea-00001", "spec.maxUnavailable", "is 0"),
             ("PodDisruptionBudget coffee-shop/tea-strict", "spec.minAvailable", "is 100%"),
@@ -343,7 +514,9 @@ CASES: list[Case] = [
         lambda e: e.replace(
             e.manifests(),
             _deployment(e, "tea-00001", lambda d: d["spec"]["template"]["spec"].pop("affinity")),
-            _deployment(e, "coffee-00002", lambda d: d["spec"]["template"]["spec"].pop("affinity")),  # one pod: fine
+            _deployment(
+                e, "coffee-00002", lambda d: d["spec"]["template"]["spec"].pop("affinity")
+            ),  # one pod: fine
         ),
         [(TEA_DEP, "spec.template.spec.affinity", "may run 8 pods")],
     ),
@@ -351,23 +524,47 @@ CASES: list[Case] = [
         "canary-max-step",
         lambda e: e.knative(),
         lambda e: e.knative(),
-        [("Service coffee-shop/coffee", "spec.traffic", "from 50% to 100% of traffic, a step of 50 points; this environment allows at most 40")],
+        [
+            (
+                "Service coffee-shop/coffee",
+                "spec.traffic",
+                "from 50% to 100% of traffic, a step of 50 points; "
+                "this environment allows at most 40",
+            )
+        ],
         Setup(
             policy={"maxCanaryStep": 40},
-            canary_steps=[{"service": "coffee-shop/coffee", "previous": 10, "next": 50}, {"service": "coffee-shop/tea", "previous": 50, "next": 0}],
+            canary_steps=[
+                {"service": "coffee-shop/coffee", "previous": 10, "next": 50},
+                {"service": "coffee-shop/tea", "previous": 50, "next": 0},
+            ],
         ),
-        Setup(policy={"maxCanaryStep": 40}, canary_steps=[{"service": "coffee-shop/coffee", "previous": 50, "next": 100}]),
+        Setup(
+            policy={"maxCanaryStep": 40},
+            canary_steps=[{"service": "coffee-shop/coffee", "previous": 50, "next": 100}],
+        ),
     ),
     Case(
         "api-deprecated",
         lambda e: e.manifests(),
-        lambda e: [_with(e.get("HorizontalPodAutoscaler", "tea-00001"), lambda h: h.update(apiVersion="autoscaling/v2beta2"))],
+        lambda e: [
+            _with(
+                e.get("HorizontalPodAutoscaler", "tea-00001"),
+                lambda h: h.update(apiVersion="autoscaling/v2beta2"),
+            )
+        ],
         [("HorizontalPodAutoscaler coffee-shop/tea-00001", "apiVersion", "use autoscaling/v2")],
     ),
     Case(
         "env-duplicate",
         lambda e: [_deployment(e, "coffee-00002")],
-        lambda e: [_deployment(e, "coffee-00002", lambda d: _container(d)["env"].append({"name": "ROAST", "value": "dark"}))],
+        lambda e: [
+            _deployment(
+                e,
+                "coffee-00002",
+                lambda d: _container(d)["env"].append({"name": "ROAST", "value": "dark"}),
+            )
+        ],
         [(DEP2, f"{CONTAINER}.env[5].name", "'ROAST' is also set by env[0]")],
     ),
     Case(

@@ -44,7 +44,9 @@ class Setup:
 
     def context(self) -> RuleContext:
         steps = tuple(CanaryStep.model_validate(s) for s in self.canary_steps)
-        return RuleContext(PolicySettings.model_validate(self.policy), self.reserved_instances, steps)
+        return RuleContext(
+            PolicySettings.model_validate(self.policy), self.reserved_instances, steps
+        )
 
     def stack_settings(self) -> StackSettings:
         return StackSettings.model_validate(
@@ -103,12 +105,28 @@ def crossguard_path(
     if isinstance(policy, ResourceValidationPolicy):
         for obj in objects:
             args = ResourceValidationArgs(
-                resource_type(obj), engine_props(obj), urn(obj), name_of(obj), _options(), None, config
+                resource_type(obj),
+                engine_props(obj),
+                urn(obj),
+                name_of(obj),
+                _options(),
+                None,
+                config,
             )
             policy.validate(args, report)
     else:
         resources = [
-            PolicyResource(resource_type(o), engine_props(o), urn(o), name_of(o), _options(), None, None, [], {})
+            PolicyResource(
+                resource_type(o),
+                engine_props(o),
+                urn(o),
+                name_of(o),
+                _options(),
+                None,
+                None,
+                [],
+                {},
+            )
             for o in objects
         ]
         policy.validate(StackValidationArgs(resources, config), report)

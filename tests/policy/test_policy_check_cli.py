@@ -19,17 +19,46 @@ from knstack.cli import main
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "bad-shop.yaml"
 KNSTACK = Path(sys.executable).parent / "knstack"
+REASON = "espresso is a one-shot brewer; a hung brew is caught by its 30s request timeout"
 
 # What the bad variant breaks, by construction (see the comments in data/bad-shop.yaml).
 BAD_MANDATORY = {
     ("route-hostnames-unique", "HTTPRoute coffee-shop/canary-espresso", "spec.hostnames[0]"),
-    ("image-no-latest", "Deployment coffee-shop/espresso-00001-deployment", "spec.template.spec.containers[0].image"),
-    ("resources-requests-limits", "Deployment coffee-shop/espresso-00001-deployment", "spec.template.spec.containers[0].resources"),
-    ("probes-readiness", "Deployment coffee-shop/espresso-00001-deployment", "spec.template.spec.containers[0].readinessProbe"),
-    ("pod-security-restricted", "Deployment coffee-shop/espresso-00001-deployment", "spec.template.spec.containers[0].securityContext.runAsUser"),
-    ("pod-security-restricted", "Deployment coffee-shop/espresso-00001-deployment", "spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation"),
-    ("env-secret-literal", "Deployment coffee-shop/espresso-00001-deployment", "spec.template.spec.containers[0].env[0].value"),
-    ("max-scale-set", "Revision coffee-shop/espresso-00001", 'metadata.annotations["autoscaling.knative.dev/max-scale"]'),
+    (
+        "image-no-latest",
+        "Deployment coffee-shop/espresso-00001-deployment",
+        "spec.template.spec.containers[0].image",
+    ),
+    (
+        "resources-requests-limits",
+        "Deployment coffee-shop/espresso-00001-deployment",
+        "spec.template.spec.containers[0].resources",
+    ),
+    (
+        "probes-readiness",
+        "Deployment coffee-shop/espresso-00001-deployment",
+        "spec.template.spec.containers[0].readinessProbe",
+    ),
+    (
+        "pod-security-restricted",
+        "Deployment coffee-shop/espresso-00001-deployment",
+        "spec.template.spec.containers[0].securityContext.runAsUser",
+    ),
+    (
+        "pod-security-restricted",
+        "Deployment coffee-shop/espresso-00001-deployment",
+        "spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation",
+    ),
+    (
+        "env-secret-literal",
+        "Deployment coffee-shop/espresso-00001-deployment",
+        "spec.template.spec.containers[0].env[0].value",
+    ),
+    (
+        "max-scale-set",
+        "Revision coffee-shop/espresso-00001",
+        'metadata.annotations["autoscaling.knative.dev/max-scale"]',
+    ),
 }
 # The example's only findings: advisory, and true (see the report).
 EXAMPLE_ADVISORY = {
@@ -44,7 +73,9 @@ EXAMPLE_ADVISORY = {
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """The installed command, as CI runs it."""
     env = {**os.environ, "COLUMNS": "200"}
-    return subprocess.run([str(KNSTACK), *args], capture_output=True, text=True, cwd=cwd, env=env, check=False)
+    return subprocess.run(
+        [str(KNSTACK), *args], capture_output=True, text=True, cwd=cwd, env=env, check=False
+    )
 
 
 def json_report(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict]:
@@ -62,7 +93,9 @@ def test_example_stacks_pass(env: str, repo_root: Path, capsys: pytest.CaptureFi
     assert all(f["level"] == "advisory" for f in report["findings"])
 
 
-def test_example_prod_is_checked_on_both_clusters(repo_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_example_prod_is_checked_on_both_clusters(
+    repo_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _, report = json_report(capsys, "--stack", "prod", "-C", str(repo_root))
     assert report["clusters"] == ["prod-eu", "prod-us"]
     assert all(f["clusters"] == ["prod-eu", "prod-us"] for f in report["findings"])
@@ -74,16 +107,22 @@ def test_bad_variant_fails_with_the_expected_findings(capsys: pytest.CaptureFixt
     code, report = json_report(capsys, "-f", str(BAD))
     assert code == 1
     assert report["passed"] is False
-    mandatory = {(f["rule"], f["object"], f["field"]) for f in report["findings"] if f["level"] == "mandatory" and not f["waived"]}
+    mandatory = {
+        (f["rule"], f["object"], f["field"])
+        for f in report["findings"]
+        if f["level"] == "mandatory" and not f["waived"]
+    }
     assert mandatory == BAD_MANDATORY
     # the waiver on espresso is honoured and listed
     waived = [f for f in report["findings"] if f["waived"]]
-    assert [(f["rule"], f["object"]) for f in waived] == [("probes-liveness", "Deployment coffee-shop/espresso-00001-deployment")]
+    assert [(f["rule"], f["object"]) for f in waived] == [
+        ("probes-liveness", "Deployment coffee-shop/espresso-00001-deployment")
+    ]
     assert report["waivers"] == [
         {
             "rule": "probes-liveness",
             "object": "Service coffee-shop/espresso",
-            "reason": "espresso is a one-shot brewer; a hung brew is caught by its 30s request timeout",
+            "reason": REASON,
             "file": str(BAD),
             "line": 3,
             "knownRule": True,
@@ -96,15 +135,25 @@ def test_findings_point_at_the_line_to_change(capsys: pytest.CaptureFixture[str]
     _, report = json_report(capsys, "-f", str(BAD))
     lines = BAD.read_text().splitlines()
     by_rule = {f["rule"]: f for f in report["findings"]}
-    assert lines[by_rule["image-no-latest"]["line"] - 1].strip() == "- image: ghcr.io/example/espresso:latest"
-    assert lines[by_rule["env-secret-literal"]["line"] - 1].strip() == 'value: "tok-2f9a1c77e1b04c4e"'
+    assert (
+        lines[by_rule["image-no-latest"]["line"] - 1].strip()
+        == "- image: ghcr.io/example/espresso:latest"
+    )
+    assert (
+        lines[by_rule["env-secret-literal"]["line"] - 1].strip() == 'value: "tok-2f9a1c77e1b04c4e"'
+    )
     assert lines[by_rule["route-hostnames-unique"]["line"] - 1].strip() == "traffic:"
     # max-scale is missing: the finding points at the annotations it belongs in
     assert lines[by_rule["max-scale-set"]["line"] - 1].strip() == "annotations:"
-    assert by_rule["max-scale-set"]["originField"] == 'spec.template.metadata.annotations["autoscaling.knative.dev/max-scale"]'
+    assert (
+        by_rule["max-scale-set"]["originField"]
+        == 'spec.template.metadata.annotations["autoscaling.knative.dev/max-scale"]'
+    )
 
 
-def test_sarif_validates_against_the_schema(shared_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sarif_validates_against_the_schema(
+    shared_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = main(["check", "-f", str(BAD), "--format", "sarif"])
     sarif = json.loads(capsys.readouterr().out)
     assert code == 1
@@ -114,25 +163,33 @@ def test_sarif_validates_against_the_schema(shared_dir: Path, capsys: pytest.Cap
     rules = run_["tool"]["driver"]["rules"]
     assert len(rules) == 28
     results = run_["results"]
-    errors = {(r["ruleId"], r["properties"]["field"]) for r in results if r["level"] == "error" and "suppressions" not in r}
+    errors = {
+        (r["ruleId"], r["properties"]["field"])
+        for r in results
+        if r["level"] == "error" and "suppressions" not in r
+    }
     assert errors == {(rule, field) for rule, _, field in BAD_MANDATORY}
     for result in results:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
         physical = result["locations"][0]["physicalLocation"]
-        assert physical["artifactLocation"]["uri"] == BAD.as_uri()  # absolute path given: a file URI
+        # an absolute path was given: a file URI
+        assert physical["artifactLocation"]["uri"] == BAD.as_uri()
         assert physical["region"]["startLine"] > 0
     suppressed = [r for r in results if "suppressions" in r]
-    assert [s["suppressions"][0]["justification"] for s in suppressed] == [
-        "espresso is a one-shot brewer; a hung brew is caught by its 30s request timeout"
-    ]
+    assert [s["suppressions"][0]["justification"] for s in suppressed] == [REASON]
 
 
-def test_sarif_of_an_environment_uses_repository_relative_paths(repo_root: Path, shared_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sarif_of_an_environment_uses_repository_relative_paths(
+    repo_root: Path, shared_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     main(["check", "--stack", "prod", "-C", str(repo_root), "--format", "sarif"])
     sarif = json.loads(capsys.readouterr().out)
     schema = json.loads((shared_dir / "upstream" / "sarif" / "sarif-schema-2.1.0.json").read_text())
     jsonschema.Draft4Validator(schema).validate(sarif)
-    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in sarif["runs"][0]["results"]
+    }
     assert uris == {"components/coffee.py", "components/orders.yaml", "components/tea.py"}
     assert sarif["runs"][0]["automationDetails"]["id"] == "knstack-check/prod/"
 
@@ -143,7 +200,11 @@ def test_junit_counts_mandatory_findings_as_failures(capsys: pytest.CaptureFixtu
     assert root.tag == "testsuites"
     assert int(root.get("failures")) == len(BAD_MANDATORY)
     assert int(root.get("skipped")) == 1  # the waived finding
-    failures = {(c.get("classname"), c.find("failure").get("type")) for c in root.iter("testcase") if c.find("failure") is not None}
+    failures = {
+        (c.get("classname"), c.find("failure").get("type"))
+        for c in root.iter("testcase")
+        if c.find("failure") is not None
+    }
     assert {t for _, t in failures} == {rule for rule, _, _ in BAD_MANDATORY}
     assert sum(int(s.get("tests")) for s in root.iter("testsuite")) == int(root.get("tests"))
 
@@ -173,10 +234,15 @@ def test_output_file_is_written_and_reports_are_deterministic(tmp_path: Path) ->
     assert result.stdout == ""
     assert "report written to" in result.stderr
     assert first.read_bytes() == second.read_bytes()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.sarif", "b.sarif"]  # no temporary files left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "a.sarif",
+        "b.sarif",
+    ]  # no temporary files left
 
 
-def test_a_deliberately_bad_component_fails_the_environment(example_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_deliberately_bad_component_fails_the_environment(
+    example_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The example stack with a bad component added: prod's own settings add their findings."""
     shutil.copy(BAD, example_project / "components" / "bad-shop.yaml")
     code, report = json_report(capsys, "--stack", "prod", "-C", str(example_project))
@@ -186,25 +252,46 @@ def test_a_deliberately_bad_component_fails_the_environment(example_project: Pat
     # neither), and its resource defaults fill in what the variant leaves out
     expected = {r for r, _, _ in BAD_MANDATORY} - {"resources-requests-limits"}
     assert rules == expected | {"image-digest", "image-registry"}
-    files = {f["file"] for f in report["findings"] if f["object"].startswith(("Deployment coffee-shop/espresso", "Revision coffee-shop/espresso"))}
+    files = {
+        f["file"]
+        for f in report["findings"]
+        if f["object"].startswith(
+            ("Deployment coffee-shop/espresso", "Revision coffee-shop/espresso")
+        )
+    }
     assert files == {"components/bad-shop.yaml"}
 
 
-def test_waiving_the_last_mandatory_finding_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_waiving_the_last_mandatory_finding_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = tmp_path / "svc.yaml"
     text = (DATA / "one-finding.yaml").read_text()
     source.write_text(text)
     assert main(["check", "-f", str(source)]) == 1
-    source.write_text(text.replace("  name: latte\n", '  name: latte\n  annotations:\n    knstack.dev/waive.image-no-latest: "latte follows the roaster\'s nightly build on purpose"\n'))
+    source.write_text(
+        text.replace(
+            "  name: latte\n",
+            "  name: latte\n  annotations:\n"
+            '    knstack.dev/waive.image-no-latest: "latte follows the nightly roast on purpose"\n',
+        )
+    )
     capsys.readouterr()
     code, report = json_report(capsys, "-f", str(source))
     assert code == 0
     assert [f["rule"] for f in report["findings"] if f["waived"]] == ["image-no-latest"]
 
 
-def test_rule_levels_follow_the_environment(example_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rule_levels_follow_the_environment(
+    example_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     stack = example_project / "stacks" / "Pulumi.prod.yaml"
-    stack.write_text(stack.read_text() + "    rules:\n      read-only-root-filesystem: mandatory\n      probes-liveness: disabled\n")
+    stack.write_text(
+        stack.read_text()
+        + "    rules:\n"
+        + "      read-only-root-filesystem: mandatory\n"
+        + "      probes-liveness: disabled\n"
+    )
     code, report = json_report(capsys, "--stack", "prod", "-C", str(example_project))
     assert code == 1
     assert {f["rule"] for f in report["findings"]} == {"read-only-root-filesystem"}
@@ -233,15 +320,28 @@ def test_unknown_rule_in_settings_is_bad_input(example_project: Path) -> None:
     stack.write_text(stack.read_text() + "    rules:\n      no-such-rule: advisory\n")
     result = run("check", "--stack", "prod", cwd=example_project)
     assert result.returncode == 2
-    assert 'stacks/Pulumi.prod.yaml: stack prod: field config."knstack:policy".rules.no-such-rule: unknown rule' in result.stderr
+    assert (
+        'stacks/Pulumi.prod.yaml: stack prod: field config."knstack:policy".rules.no-such-rule: '
+        "unknown rule" in result.stderr
+    )
 
 
 def test_waiver_without_a_reason_is_bad_input(tmp_path: Path) -> None:
     source = tmp_path / "svc.yaml"
-    source.write_text((DATA / "one-finding.yaml").read_text().replace("  name: latte\n", '  name: latte\n  annotations:\n    knstack.dev/waive.image-no-latest: "ok"\n'))
+    source.write_text(
+        (DATA / "one-finding.yaml")
+        .read_text()
+        .replace(
+            "  name: latte\n",
+            '  name: latte\n  annotations:\n    knstack.dev/waive.image-no-latest: "ok"\n',
+        )
+    )
     result = run("check", "-f", str(source))
     assert result.returncode == 2
-    assert 'svc.yaml:2: Service default/latte: field metadata.annotations["knstack.dev/waive.image-no-latest"]: a waiver must say why' in result.stderr
+    assert (
+        'svc.yaml:2: Service default/latte: field metadata.annotations["knstack.dev/waive.'
+        'image-no-latest"]: a waiver must say why' in result.stderr
+    )
 
 
 def test_output_to_a_directory_is_bad_input(tmp_path: Path) -> None:
@@ -254,5 +354,10 @@ def test_output_to_a_directory_is_bad_input(tmp_path: Path) -> None:
 def test_list_rules_shows_the_catalogue() -> None:
     result = run("check", "--list-rules")
     assert result.returncode == 0
-    for rule in ("traffic-sums-to-100", "canary-max-step", "pod-security-restricted", "max-scale-set"):
+    for rule in (
+        "traffic-sums-to-100",
+        "canary-max-step",
+        "pod-security-restricted",
+        "max-scale-set",
+    ):
         assert rule in result.stdout

@@ -24,7 +24,7 @@ def test_every_rule_has_a_case() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_check_path_passes_the_passing_objects(case: Case, example) -> None:  # noqa: ANN001
+def test_check_path_passes_the_passing_objects(case: Case, example) -> None:
     objects = case.passing(example)
     assert objects, "a passing case needs objects the rule applies to"
     rule = get_rule(case.rule)
@@ -34,27 +34,33 @@ def test_check_path_passes_the_passing_objects(case: Case, example) -> None:  # 
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_check_path_fails_the_failing_objects(case: Case, example) -> None:  # noqa: ANN001
+def test_check_path_fails_the_failing_objects(case: Case, example) -> None:
     judgements = check_path(case.rule, case.failing(example), case.failing_setup or case.setup)
-    found = sorted((ref(j.violation.subject), j.violation.field, j.violation.message) for j in judgements)
+    found = sorted(
+        (ref(j.violation.subject), j.violation.field, j.violation.message) for j in judgements
+    )
     assert len(found) == len(case.expected), found
-    for (obj, field, message), (want_obj, want_field, fragment) in zip(found, sorted(case.expected), strict=True):
+    for (obj, field, message), (want_obj, want_field, fragment) in zip(
+        found, sorted(case.expected), strict=True
+    ):
         assert (obj, field) == (want_obj, want_field)
         assert fragment in message
     assert all(j.level == get_rule(case.rule).severity and not j.waived for j in judgements)
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_crossguard_path_passes_the_passing_objects(case: Case, example) -> None:  # noqa: ANN001
+def test_crossguard_path_passes_the_passing_objects(case: Case, example) -> None:
     assert crossguard_path(case.rule, case.passing(example), case.setup) == []
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_crossguard_path_reports_what_the_check_path_finds(case: Case, example) -> None:  # noqa: ANN001
+def test_crossguard_path_reports_what_the_check_path_finds(case: Case, example) -> None:
     setup = case.failing_setup or case.setup
     objects = case.failing(example)
     rule = get_rule(case.rule)
-    expected = sorted(violation_message(j.violation, rule) for j in check_path(case.rule, objects, setup))
+    expected = sorted(
+        violation_message(j.violation, rule) for j in check_path(case.rule, objects, setup)
+    )
     reported = crossguard_path(case.rule, objects, setup)
     assert sorted(message for message, _ in reported) == expected
     assert len(reported) == len(case.expected)
