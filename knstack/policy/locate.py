@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TOKEN = re.compile(r'\.?([A-Za-z0-9_\-$]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]')
 _SOURCE = re.compile(r"^(?P<file>.+?):(?P<line>\d+)$")
 
@@ -52,7 +53,7 @@ class Locator:
 
     def __init__(self, root: Path | None = None) -> None:
         self.root = root
-        self._documents: dict[str, list[yaml.Node]] = {}
+        self._documents: dict[str, dict[int, yaml.Node]] = {}  # file -> start line -> node
 
     def locate(self, doc: Location, field: str | None) -> Location:
         """The line of `field` in the document starting at `doc`, or the deepest found ancestor."""
@@ -76,19 +77,12 @@ class Locator:
             if self.root is not None and not path.is_absolute():
                 path = self.root / path
             try:
-                self._documents[doc.file] = [
-                    n
-                    for n in yaml.compose_all(
-                        path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader
-                    )
-                    if n is not None
-                ]
+                nodes = yaml.compose_all(path.read_text(encoding="utf-8"), Loader=_LOADER)
+                found = {n.start_mark.line + 1: n for n in nodes if n is not None}
+                self._documents[doc.file] = found
             except (OSError, UnicodeDecodeError, yaml.YAMLError):
-                self._documents[doc.file] = []
-        for node in self._documents[doc.file]:
-            if node.start_mark.line + 1 == doc.line:
-                return node
-        return None
+                self._documents[doc.file] = {}
+        return self._documents[doc.file].get(doc.line) if doc.line is not None else None
 
 
 def _child(node: yaml.Node, token: str | int) -> tuple[int, yaml.Node] | None:

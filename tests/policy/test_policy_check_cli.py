@@ -15,6 +15,7 @@ import jsonschema
 import pytest
 
 from knstack.cli import main
+from knstack.policy import check_files
 
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "bad-shop.yaml"
@@ -361,3 +362,16 @@ def test_list_rules_shows_the_catalogue() -> None:
         "max-scale-set",
     ):
         assert rule in result.stdout
+
+
+def test_every_corpus_sample_is_checked(corpus_files: list[Path]) -> None:
+    """Real Knative YAML from knative/docs: checked without errors, findings traced to the file."""
+    report = check_files(corpus_files)
+    assert report.findings
+    names = {str(p) for p in corpus_files}
+    for finding in report.findings:
+        assert finding.location is not None and finding.location.file in names
+        assert finding.location.line is not None
+    # the samples are minimal on purpose: no resources, no max-scale, moving image tags
+    rules = {f.rule.id for f in report.findings if f.level == "mandatory"}
+    assert {"resources-requests-limits", "max-scale-set", "image-no-latest"} <= rules
