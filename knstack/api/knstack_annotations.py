@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from knstack.api.autoscaling import HPA, SETTING_KEYS, Autoscaling, annotation_field
 from knstack.api.cron import cron_error
+from knstack.api.waivers import WAIVE_PREFIX
 from knstack.errors import Problem
 
 PREFIX = "knstack.dev/"
@@ -82,12 +83,21 @@ class Schedule:
 
 
 def validate_knstack_annotations(annotations: dict[str, str], base: str) -> list[Problem]:
+    """Rules for knstack annotations on `spec.template.metadata`."""
     problems: list[Problem] = []
     for key in sorted(annotations):
         if not key.startswith(PREFIX):
             continue
         where = f"{base}.{annotation_field(key)}"
-        if key not in KNOWN:
+        if key.startswith(WAIVE_PREFIX):
+            problems.append(
+                Problem(
+                    "waivers go on the object's metadata.annotations, not on the revision template "
+                    "(a waiver is a review decision and must not mint a new revision)",
+                    field=where,
+                )
+            )
+        elif key not in KNOWN:
             known = "; ".join(f"{k} ({v})" for k, v in KNOWN.items())
             problems.append(Problem(f"unknown knstack annotation (known: {known})", field=where))
         elif key == RESERVED_INSTANCE and annotations[key] not in BOOLEAN_VALUES:

@@ -1,5 +1,6 @@
 """The knstack command line (see app.py for the exit-code contract)."""
 
+from knstack.cli import check as _check  # noqa: F401  (registers the command)
 from knstack.cli import render as _render  # noqa: F401  (registers the command)
 from knstack.cli.app import app, main, run
 

@@ -2,10 +2,10 @@
 
 Per revision: a Deployment, a Service, its autoscaler (HPA, KEDA ScaledObject or
 HTTPScaledObject, or fixed replicas), a reserved Deployment and a PodDisruptionBudget
-where they apply. Per route: the gateway's objects for the default host and each tag
-host, or in-cluster Services when the route is cluster-local. The autoscaling decisions
-are made first, because the gateways route request-scaled revisions through the KEDA
-HTTP add-on's interceptor.
+where they apply, each carrying the owner's policy waivers. Per route: the gateway's
+objects for the default host and each tag host, or in-cluster Services when the route is
+cluster-local. The autoscaling decisions are made first, because the gateways route
+request-scaled revisions through the KEDA HTTP add-on's interceptor.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from knstack.expand.result import Expansion
 from knstack.expand.routing import build_route_objects
 from knstack.expand.routing.interceptor import build_interceptor_access
 from knstack.expand.services import build_revision_service
+from knstack.expand.waivers import configuration_waivers, revision_waivers, with_waivers
 from knstack.resolve.model import ServingPlan
 from knstack.stack.settings import ClusterSettings
 
@@ -29,11 +30,16 @@ def expand_kubernetes(plan: ServingPlan, settings: ClusterSettings) -> Expansion
             build_namespace(ns) for ns in plan.namespaces() if ns not in UNMANAGED_NAMESPACES
         ]
     scaling = plan_scaling(plan, settings)
+    waivers = configuration_waivers(plan)
     for rev in plan.revisions:
         decision = scaling.of(rev)
-        out.manifests.append(build_revision_deployment(rev, settings, replicas=decision.replicas))
-        out.manifests.append(build_revision_service(rev))
-        out.extend(build_revision_autoscaling(decision, settings))
+        objects = Expansion(
+            manifests=[build_revision_deployment(rev, settings, replicas=decision.replicas), build_revision_service(rev)]
+        )
+        objects.extend(build_revision_autoscaling(decision, settings))
+        carried = revision_waivers(waivers, rev)
+        out.manifests += [with_waivers(m, carried) for m in objects.manifests]
+        out.warnings += objects.warnings
     problems: list[Problem] = []
     for route in plan.routes:
         try:

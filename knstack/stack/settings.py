@@ -15,6 +15,7 @@ from knstack.api.core import ResourceRequirements
 from knstack.api.validation.names import dns1123_label_error, dns1123_subdomain_error
 from knstack.stack.base import SettingsModel
 from knstack.stack.knative import KnativeSettings, revision_resource_defaults, stack_conflicts
+from knstack.stack.policy_settings import PolicySettings
 from knstack.stack.release import CanaryPlan, Release
 
 Backend = Literal["kubernetes", "knative"]
@@ -169,6 +170,7 @@ class StackSettings(SettingsModel):
     releases: dict[str, Release] = Field(default_factory=dict)
     manage_namespaces: bool = True  # render the Namespace objects (with Pod Security labels)
     knative: KnativeSettings = Field(default_factory=KnativeSettings)
+    policy: PolicySettings = Field(default_factory=PolicySettings)  # how strict `knstack check` is
 
     @field_validator("namespace")
     @classmethod

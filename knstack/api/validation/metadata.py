@@ -15,6 +15,7 @@ from knstack.api.validation.names import (
     label_value_error,
     qualified_key_error,
 )
+from knstack.api.waivers import WAIVE_PREFIX, validate_waivers
 from knstack.errors import Problem
 
 VISIBILITY_LABEL = "networking.knative.dev/visibility"
@@ -56,10 +57,13 @@ def validate_object_metadata(meta: ObjectMeta, *, routable: bool, base: str = "m
         problems.append(Problem(err, field=f"{base}.namespace"))
     problems += _labels(meta, base, routable=routable)
     annotations = meta.annotations or {}
+    problems += validate_waivers(annotations, base)
     for key in sorted(annotations):
         where = f"{base}.{annotation_field(key)}"
         if err := qualified_key_error(key):
             problems.append(Problem(err, field=where))
+        elif key.startswith(WAIVE_PREFIX):
+            continue  # policy waivers (validated above)
         elif key.startswith(AUTOSCALING_PREFIX):
             problems.append(
                 Problem(

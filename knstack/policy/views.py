@@ -1,0 +1,52 @@
+"""The Knative objects of a resolved plan, as Knative's controller would hold them.
+
+`knstack check` judges Knative-level rules (max-scale, containerConcurrency, ...) on these:
+one `Revision` per revision the environment serves or introduces, named as in the ledger,
+with its template's labels and annotations and its owner's waivers. A cluster running
+Knative holds the same objects, which is what the CrossGuard pack sees for the knative
+backend.
+"""
+
+from __future__ import annotations
+
+from knstack.api.waivers import waiver_annotations
+from knstack.policy.model import Manifest
+from knstack.policy.objects import CONFIGURATION_LABEL, SERVICE_LABEL, SERVING_GROUP
+from knstack.resolve.model import ConfigurationPlan, RevisionPlan, ServingPlan
+
+GENERATION_LABEL = "serving.knative.dev/configurationGeneration"
+
+
+def knative_view(plan: ServingPlan) -> list[Manifest]:
+    """Revisions routed to, plus each configuration's latest (the one a change introduces)."""
+    owners = {(c.namespace, c.name): c for c in plan.configurations}
+    revisions = {(r.namespace, r.name): r for r in plan.revisions}
+    for config in plan.configurations:
+        revisions.setdefault((config.namespace, config.latest.name), config.latest)
+    return [
+        revision_object(rev, owners.get((rev.namespace, rev.configuration)))
+        for _, rev in sorted(revisions.items())
+    ]
+
+
+def revision_object(rev: RevisionPlan, owner: ConfigurationPlan | None) -> Manifest:
+    labels = dict(rev.template.metadata.labels or {})
+    labels[CONFIGURATION_LABEL] = rev.configuration
+    labels[GENERATION_LABEL] = str(rev.generation)
+    if rev.service:
+        labels[SERVICE_LABEL] = rev.service
+    annotations = {
+        **(rev.template.metadata.annotations or {}),
+        **waiver_annotations(owner.annotations if owner else None),
+    }
+    return {
+        "apiVersion": f"{SERVING_GROUP}/v1",
+        "kind": "Revision",
+        "metadata": {
+            "name": rev.name,
+            "namespace": rev.namespace,
+            "labels": dict(sorted(labels.items())),
+            "annotations": dict(sorted(annotations.items())),
+        },
+        "spec": rev.template.spec.to_dict(),
+    }

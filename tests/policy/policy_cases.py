@@ -1,0 +1,577 @@
+"""One passing and one failing object set per rule, with the violations the failing set must give.
+
+Passing sets start from what knstack renders for the example's prod environment; failing
+sets change exactly what the rule is about. Expected violations are (field, fragment of
+the message), derived from the change made, not copied from output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from conftest import Example
+from policy_harness import Setup
+
+Manifest = dict[str, Any]
+CONTAINER = "spec.template.spec.containers[0]"
+MAX_SCALE = 'metadata.annotations["autoscaling.knative.dev/max-scale"]'
+MIN_SCALE = 'metadata.annotations["autoscaling.knative.dev/min-scale"]'
+
+
+@dataclass
+class Case:
+    rule: str
+    passing: Callable[[Example], list[Manifest]]
+    failing: Callable[[Example], list[Manifest]]
+    expected: list[tuple[str, str, str]]  # (object it names, field, message fragment)
+    setup: Setup = field(default_factory=Setup)
+    failing_setup: Setup | None = None  # when the failure is in the setup (canary steps)
+
+
+def _container(obj: Manifest) -> dict[str, Any]:
+    return obj["spec"]["template"]["spec"]["containers"][0]
+
+
+def _with(obj: Manifest, change: Callable[[Manifest], object]) -> Manifest:
+    change(obj)
+    return obj
+
+
+def _deployment(
+    e: Example, revision: str, change: Callable[[Manifest], object] | None = None
+) -> Manifest:
+    obj = e.get("Deployment", f"{revision}-deployment")
+    return _with(obj, change) if change else obj
+
+
+def _set_image(image: str) -> Callable[[Manifest], object]:
+    return lambda d: _container(d).update(image=image)
+
+
+def _revision(e: Example, name: str, change: Callable[[Manifest], object]) -> Manifest:
+    return _with(e.get("Revision", name), change)
+
+
+def _traffic_tags(e: Example) -> list[Manifest]:
+    route = e.get("HTTPRoute", "candidate-coffee")
+    route["metadata"]["labels"]["knstack.dev/tag"] = "Candidate"
+    route["spec"]["hostnames"] = ["Candidate-coffee.coffee-shop.coffee.example.com"]
+    ksvc = e.ksvc("coffee")
+    ksvc["spec"]["traffic"][0]["tag"] = "candidate"  # [1] has the same tag
+    return [route, ksvc]
+
+
+def _hostname_clash(e: Example) -> list[Manifest]:
+    copy = e.get("HTTPRoute", "tea")
+    copy["metadata"]["name"] = "tea-copy"
+    return [*e.manifests(), copy]
+
+
+def _insecure(d: Manifest) -> None:
+    pod = d["spec"]["template"]["spec"]
+    pod["hostNetwork"] = True
+    pod["securityContext"]["runAsUser"] = 0
+    pod["volumes"] = [{"name": "docker", "hostPath": {"path": "/var/run"}}]
+    sc = _container(d)["securityContext"]
+    sc["allowPrivilegeEscalation"] = True
+    sc["capabilities"] = {"add": ["NET_ADMIN"], "drop": ["ALL"]}
+
+
+def _secret(data: dict[str, str] | None) -> Manifest:
+    obj: Manifest = {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "orders-db", "namespace": "coffee-shop"},
+        "type": "Opaque",
+    }
+    if data:
+        obj["stringData"] = data
+    return obj
+
+
+def _stray_service() -> Manifest:
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "stray", "namespace": "coffee-shop"},
+        "spec": {
+            "selector": {"serving.knative.dev/revision": "coffee-00099"},
+            "ports": [{"port": 80}],
+        },
+    }
+
+
+def _second_pdb(e: Example) -> Manifest:
+    pdb = e.get("PodDisruptionBudget", "tea-00001")
+    pdb["metadata"]["name"] = "tea-strict"
+    del pdb["spec"]["maxUnavailable"]
+    pdb["spec"]["minAvailable"] = "100%"
+    return pdb
+
+
+def _set_annotation(key: str, value: str | None) -> Callable[[Manifest], object]:
+    def change(obj: Manifest) -> None:
+        annotations = obj["metadata"]["annotations"]
+        if value is None:
+            annotations.pop(key, None)
+        else:
+            annotations[key] = value
+
+    return change
+
+
+def _drop_pdb(e: Example) -> list[Manifest]:
+    objects = [o for o in e.manifests() if o["kind"] != "PodDisruptionBudget"]
+    coffee = _deployment(e, "coffee-00002", lambda d: d["spec"].update(replicas=3))
+    return e.replace(objects, coffee)
+
+
+DEP2 = "Deployment coffee-shop/coffee-00002-deployment"
+TEA_DEP = "Deployment coffee-shop/tea-00001-deployment"
+ORDERS_DEP = "Deployment coffee-shop/orders-00001-deployment"
+
+CASES: list[Case] = [
+    Case(
+        "traffic-sums-to-100",
+        lambda e: [e.get("HTTPRoute", "coffee"), e.ksvc("coffee")],
+        lambda e: [
+            _with(
+                e.get("HTTPRoute", "coffee"),
+                lambda r: r["spec"]["rules"][0]["backendRefs"][1].update(weight=20),
+            ),
+            _with(
+                e.ksvc("coffee"),
+                lambda s: [
+                    s["spec"]["traffic"][0].update(percent=50),
+                    s["spec"]["traffic"][1].update(percent=40),
+                ],
+            ),
+        ],
+        [
+            # staging splits coffee 50/50; the candidate's weight drops to 20: 50 + 20.
+            ("HTTPRoute coffee-shop/coffee", "spec.rules[0].backendRefs", "sum to 70"),
+            ("Service coffee-shop/coffee", "spec.traffic", "sum to 90"),
+        ],
+    ),
+    Case(
+        "traffic-known-revisions",
+        lambda e: e.manifests(),
+        lambda e: e.replace(
+            e.manifests(),
+            _with(
+                e.get("HTTPRoute", "coffee"),
+                lambda r: r["spec"]["rules"][0]["backendRefs"][0].update(name="coffee-00009"),
+            ),
+        ),
+        [("HTTPRoute coffee-shop/coffee", "spec.rules[0].backendRefs[0].name", "'coffee-00009'")],
+    ),
+    Case(
+        "traffic-tags",
+        lambda e: [e.get("HTTPRoute", "candidate-coffee"), e.ksvc("coffee")],
+        _traffic_tags,
+        [
+            (
+                "HTTPRoute coffee-shop/candidate-coffee",
+                'metadata.labels["knstack.dev/tag"]',
+                "DNS-1035",
+            ),
+            ("HTTPRoute coffee-shop/candidate-coffee", "spec.hostnames[0]", "DNS-1123"),
+            ("Service coffee-shop/coffee", "spec.traffic[1].tag", "also used by spec.traffic[0]"),
+        ],
+    ),
+    Case(
+        "route-hostnames-unique",
+        lambda e: e.manifests(),
+        _hostname_clash,
+        [
+            (
+                "HTTPRoute coffee-shop/tea-copy",
+                "spec.hostnames[0]",
+                "also claimed by HTTPRoute coffee-shop/tea (of route 'tea')",
+            )
+        ],
+    ),
+    Case(
+        "image-no-latest",
+        lambda e: [
+            _deployment(e, "coffee-00002"),
+            _deployment(
+                e,
+                "tea-00001",
+                _set_image("registry.example.com/coffee-shop/tea:latest@sha256:" + "a" * 64),
+            ),
+        ],
+        lambda e: [
+            _deployment(e, "coffee-00002", _set_image("registry.example.com/coffee-shop/coffee")),
+            _deployment(e, "tea-00001", _set_image("registry.example.com/coffee-shop/tea:latest")),
+        ],
+        [
+            (DEP2, f"{CONTAINER}.image", "has no tag"),
+            (TEA_DEP, f"{CONTAINER}.image", "moving tag 'latest'"),
+        ],
+    ),
+    Case(
+        "image-digest",
+        lambda e: [_deployment(e, "coffee-00002")],
+        lambda e: [
+            _deployment(
+                e, "coffee-00002", _set_image("registry.example.com/coffee-shop/coffee:1.1.0")
+            )
+        ],
+        [(DEP2, f"{CONTAINER}.image", "not pinned by digest")],
+        Setup(policy={"requireImageDigests": True}),
+    ),
+    Case(
+        "image-registry",
+        lambda e: [_deployment(e, "coffee-00002")],
+        lambda e: [
+            _deployment(e, "coffee-00002", _set_image("nginx:1.27")),
+            _deployment(
+                e, "tea-00001", _set_image("registry.example.com.evil.io/coffee-shop/tea:1")
+            ),
+        ],
+        [
+            (DEP2, f"{CONTAINER}.image", "'nginx:1.27' is not from an allowed registry"),
+            (TEA_DEP, f"{CONTAINER}.image", "evil.io"),
+        ],
+        Setup(policy={"allowedRegistries": ["registry.example.com/coffee-shop"]}),
+    ),
+    Case(
+        "resources-requests-limits",
+        lambda e: [_deployment(e, "coffee-00002")],
+        lambda e: [
+            _deployment(e, "coffee-00002", lambda d: _container(d)["resources"].pop("limits"))
+        ],
+        [(DEP2, f"{CONTAINER}.resources", "sets no limits.cpu, limits.memory")],
+    ),
+    Case(
+        "probes-readiness",
+        lambda e: [_deployment(e, "coffee-00002"), _deployment(e, "orders-00001")],
+        lambda e: [
+            _deployment(
+                e,
+                "coffee-00002",
+                lambda d: _container(d).update(readinessProbe={"tcpSocket": {"port": 8080}}),
+            ),
+            _deployment(e, "tea-00001", lambda d: _container(d).pop("readinessProbe")),
+        ],
+        [
+            (DEP2, f"{CONTAINER}.readinessProbe", "only checks that the port is open"),
+            (TEA_DEP, f"{CONTAINER}.readinessProbe", "has no readiness probe"),
+        ],
+    ),
+    Case(
+        "probes-liveness",
+        lambda e: [_deployment(e, "coffee-00002")],
+        lambda e: [_deployment(e, "orders-00001")],  # as the example renders it: no liveness probe
+        [(ORDERS_DEP, f"{CONTAINER}.livenessProbe", "has no liveness probe")],
+    ),
+    Case(
+        "pod-security-restricted",
+        lambda e: [
+            _deployment(e, "coffee-00002"),
+            _deployment(e, "tea-00001"),
+            _deployment(e, "orders-00001"),
+        ],
+        lambda e: [_deployment(e, "coffee-00002", _insecure)],
+        [
+            (DEP2, "spec.template.spec.hostNetwork", "shares the node's namespaces"),
+            (DEP2, "spec.template.spec.securityContext.runAsUser", "user 0"),
+            (DEP2, "spec.template.spec.volumes[0]", "hostPath is not allowed"),
+            (DEP2, f"{CONTAINER}.securityContext.allowPrivilegeEscalation", "must be false"),
+            (DEP2, f"{CONTAINER}.securityContext.capabilities.add", "not NET_ADMIN"),
+        ],
+    ),
+    Case(
+        "read-only-root-filesystem",
+        lambda e: [
+            _deployment(
+                e,
+                "coffee-00002",
+                lambda d: _container(d)["securityContext"].update(readOnlyRootFilesystem=True),
+            )
+        ],
+        lambda e: [_deployment(e, "coffee-00002")],  # as rendered: the example does not set it
+        [
+            (
+                DEP2,
+                f"{CONTAINER}.securityContext.readOnlyRootFilesystem",
+                "can write to its root filesystem",
+            )
+        ],
+    ),
+    Case(
+        "service-account-token",
+        lambda e: [_deployment(e, "coffee-00002")],
+        lambda e: [
+            _deployment(
+                e,
+                "coffee-00002",
+                lambda d: d["spec"]["template"]["spec"].update(automountServiceAccountToken=True),
+            ),
+            _deployment(
+                e,
+                "tea-00001",
+                lambda d: d["spec"]["template"]["spec"].pop("automountServiceAccountToken"),
+            ),
+        ],
+        [
+            (
+                DEP2,
+                "spec.template.spec.automountServiceAccountToken",
+                "mounts a service account token",
+            ),
+            (TEA_DEP, "spec.template.spec.automountServiceAccountToken", "unset means true"),
+        ],
+    ),
+    Case(
+        "namespace-pod-security",
+        lambda e: [e.get("Namespace", "coffee-shop")],
+        lambda e: [
+            _with(
+                e.get("Namespace", "coffee-shop"),
+                lambda n: n["metadata"]["labels"].update(
+                    {"pod-security.kubernetes.io/enforce": "baseline"}
+                ),
+            )
+        ],
+        [
+            (
+                "Namespace coffee-shop",
+                'metadata.labels["pod-security.kubernetes.io/enforce"]',
+                "'baseline'",
+            )
+        ],
+    ),
+    Case(
+        "env-secret-literal",
+        lambda e: [_deployment(e, "coffee-00002"), _deployment(e, "orders-00001")],
+        lambda e: [
+            _deployment(
+                e,
+                "coffee-00002",
+                lambda d: _container(d)["env"].extend(
+                    [
+                        {"name": "DATABASE_PASSWORD", "value": "hunter2hunter2"},
+                        {"name": "DATABASE_URL", "value": "postgres://app:s3cret@db:5432/shop"},
+                    ]
+                ),
+            )
+        ],
+        # the rendered env is ROAST, PORT, K_REVISION, K_CONFIGURATION, K_SERVICE (0-4)
+        [
+            (DEP2, f"{CONTAINER}.env[5].value", "named like a secret"),
+            (DEP2, f"{CONTAINER}.env[6].value", "looks like a credential"),
+        ],
+    ),
+    Case(
+        "secret-plaintext",
+        lambda e: [_secret(None)],
+        lambda e: [_secret({"password": "hunter2"})],
+        [("Secret coffee-shop/orders-db", "stringData", "1 value(s) in plain text")],
+    ),
+    Case(
+        "max-scale-set",
+        lambda e: [*e.knative(), e.ksvc("coffee")],
+        lambda e: [
+            _revision(
+                e, "coffee-00002", _set_annotation("autoscaling.knative.dev/max-scale", None)
+            ),
+            _revision(e, "tea-00001", _set_annotation("autoscaling.knative.dev/max-scale", "0")),
+            _with(
+                e.ksvc("coffee"),
+                lambda s: s["spec"]["template"]["metadata"]["annotations"].pop(
+                    "autoscaling.knative.dev/max-scale"
+                ),
+            ),
+        ],
+        [
+            ("Revision coffee-shop/coffee-00002", MAX_SCALE, "is not set"),
+            ("Revision coffee-shop/tea-00001", MAX_SCALE, "is 0 (unlimited)"),
+            ("Service coffee-shop/coffee", "spec.template." + MAX_SCALE, "is not set"),
+        ],
+    ),
+    Case(
+        "min-scale-latency-sensitive",
+        lambda e: [
+            e.get("Revision", "coffee-00002"),
+            _revision(
+                e, "tea-00001", _set_annotation("autoscaling.knative.dev/min-scale", None)
+            ),  # HPA class: never zero
+            _revision(
+                e,
+                "coffee-00001",
+                lambda r: [
+                    r["metadata"]["annotations"].pop("autoscaling.knative.dev/min-scale"),
+                    r["metadata"]["annotations"].update({"knstack.dev/reserved-instance": "true"}),
+                ],
+            ),
+        ],
+        lambda e: [
+            _revision(
+                e, "coffee-00002", _set_annotation("autoscaling.knative.dev/min-scale", None)
+            ),
+            _revision(
+                e, "orders-00001", _set_annotation("autoscaling.knative.dev/min-scale", None)
+            ),  # not latency-sensitive
+        ],
+        [
+            (
+                "Revision coffee-shop/coffee-00002",
+                MIN_SCALE,
+                "'coffee' is latency-sensitive here but may scale to zero (min-scale unset)",
+            )
+        ],
+        Setup(policy={"latencySensitive": ["coffee", "coffee-shop/tea"]}),
+    ),
+    Case(
+        "container-concurrency-bounds",
+        lambda e: [e.get("Revision", "coffee-00002"), e.get("Revision", "orders-00001")],
+        lambda e: [
+            _revision(e, "coffee-00002", lambda r: r["spec"].update(containerConcurrency=5)),
+            _revision(e, "orders-00001", lambda r: r["spec"].update(containerConcurrency=500)),
+            e.get("Revision", "tea-00001"),  # containerConcurrency unset: 0, unlimited
+        ],
+        [
+            (
+                "Revision coffee-shop/coffee-00002",
+                "spec.containerConcurrency",
+                "5 is below this environment's min of 10",
+            ),
+            (
+                "Revision coffee-shop/orders-00001",
+                "spec.containerConcurrency",
+                "500 is above this environment's max of 200",
+            ),
+            (
+                "Revision coffee-shop/tea-00001",
+                "spec.containerConcurrency",
+                "0 (unlimited) is above",
+            ),
+        ],
+        Setup(policy={"containerConcurrency": {"min": 10, "max": 200}}),
+    ),
+    Case(
+        "hpa-owns-replicas",
+        lambda e: e.manifests(),
+        lambda e: e.replace(
+            e.manifests(), _deployment(e, "tea-00001", lambda d: d["spec"].update(replicas=2))
+        ),
+        [
+            (
+                TEA_DEP,
+                "spec.replicas",
+                "HorizontalPodAutoscaler coffee-shop/tea-00001 scales this Deployment",
+            )
+        ],
+    ),
+    Case(
+        "hpa-target-exists",
+        lambda e: e.manifests(),
+        lambda e: e.replace(
+            e.manifests(),
+            _with(
+                e.get("HorizontalPodAutoscaler", "tea-00001"),
+                lambda h: h["spec"]["scaleTargetRef"].update(name="tea-00009-deployment"),
+            ),
+        ),
+        [
+            (
+                "HorizontalPodAutoscaler coffee-shop/tea-00001",
+                "spec.scaleTargetRef.name",
+                "'tea-00009-deployment'",
+            )
+        ],
+    ),
+    Case(
+        "pdb-min-scale",
+        lambda e: e.manifests(),
+        _drop_pdb,
+        [
+            (DEP2, "spec.replicas", "at least 3 pods"),
+            (TEA_DEP, "spec.template.metadata.labels", "at least 2 pods"),
+        ],
+    ),
+    Case(
+        "pdb-allows-eviction",
+        lambda e: [e.get("PodDisruptionBudget", "tea-00001")],
+        lambda e: [
+            _with(
+                e.get("PodDisruptionBudget", "tea-00001"),
+                lambda p: p["spec"].update(maxUnavailable=0),
+            ),
+            _second_pdb(e),
+        ],
+        [
+            ("PodDisruptionBudget coffee-shop/tea-00001", "spec.maxUnavailable", "is 0"),
+            ("PodDisruptionBudget coffee-shop/tea-strict", "spec.minAvailable", "is 100%"),
+        ],
+    ),
+    Case(
+        "anti-affinity",
+        lambda e: e.manifests(),
+        lambda e: e.replace(
+            e.manifests(),
+            _deployment(e, "tea-00001", lambda d: d["spec"]["template"]["spec"].pop("affinity")),
+            _deployment(
+                e, "coffee-00002", lambda d: d["spec"]["template"]["spec"].pop("affinity")
+            ),  # one pod: fine
+        ),
+        [(TEA_DEP, "spec.template.spec.affinity", "may run 8 pods")],
+    ),
+    Case(
+        "canary-max-step",
+        lambda e: e.knative(),
+        lambda e: e.knative(),
+        [
+            (
+                "Service coffee-shop/coffee",
+                "spec.traffic",
+                "from 50% to 100% of traffic, a step of 50 points; "
+                "this environment allows at most 40",
+            )
+        ],
+        Setup(
+            policy={"maxCanaryStep": 40},
+            canary_steps=[
+                {"service": "coffee-shop/coffee", "previous": 10, "next": 50},
+                {"service": "coffee-shop/tea", "previous": 50, "next": 0},
+            ],
+        ),
+        Setup(
+            policy={"maxCanaryStep": 40},
+            canary_steps=[{"service": "coffee-shop/coffee", "previous": 50, "next": 100}],
+        ),
+    ),
+    Case(
+        "api-deprecated",
+        lambda e: e.manifests(),
+        lambda e: [
+            _with(
+                e.get("HorizontalPodAutoscaler", "tea-00001"),
+                lambda h: h.update(apiVersion="autoscaling/v2beta2"),
+            )
+        ],
+        [("HorizontalPodAutoscaler coffee-shop/tea-00001", "apiVersion", "use autoscaling/v2")],
+    ),
+    Case(
+        "env-duplicate",
+        lambda e: [_deployment(e, "coffee-00002")],
+        lambda e: [
+            _deployment(
+                e,
+                "coffee-00002",
+                lambda d: _container(d)["env"].append({"name": "ROAST", "value": "dark"}),
+            )
+        ],
+        [(DEP2, f"{CONTAINER}.env[5].name", "'ROAST' is also set by env[0]")],
+    ),
+    Case(
+        "service-selects-pods",
+        lambda e: e.manifests(),
+        lambda e: [*e.manifests(), _stray_service()],
+        [("Service coffee-shop/stray", "spec.selector", "selects no pods")],
+    ),
+]
