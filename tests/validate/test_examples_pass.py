@@ -1,0 +1,77 @@
+"""Done-when: every example environment and every corpus sample renders to manifests that
+pass kubeconform -strict against real schemas, offline.
+
+The matrix is (backend, gateway) pairs: a backend or gateway added to knstack is one
+more entry in RENDER_VARIANTS.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knstack.build import build_environment, build_files
+from knstack.render import write_environment
+from knstack.stack import find_project
+from knstack.validate import SchemaOptions, ValidationReport, validate_build, validate_paths
+
+ENVIRONMENTS = ("test", "staging", "prod")
+RENDER_VARIANTS = (("kubernetes", "gateway-api"),)
+
+
+def assert_all_valid(report: ValidationReport) -> None:
+    failures = [(r.file, r.label, r.errors, r.message) for r in report.failures]
+    assert failures == []
+    assert report.ok and report.results
+    assert {r.status for r in report.results} == {"valid"}
+
+
+@pytest.mark.parametrize(("backend", "gateway"), RENDER_VARIANTS)
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_example_environment_passes_strict(example_project: Path, schema_options: SchemaOptions, env: str, backend: str, gateway: str) -> None:
+    build = build_environment(find_project(example_project), env, backend=backend, gateway=gateway)
+    report = validate_build(build, schema_options)
+    assert_all_valid(report)
+    # Every rendered object was checked, each against a real schema (none skipped).
+    assert len(report.results) == sum(len(c.manifests) for c in build.clusters)
+    kinds = {r.kind for r in report.results}
+    if backend == "kubernetes":
+        assert {"Deployment", "Service", "Namespace"} <= kinds
+    if gateway == "gateway-api":
+        assert "HTTPRoute" in kinds
+    clusters = {r.file.split("/")[1] for r in report.results}
+    assert clusters == {c.name for c in build.clusters}
+
+
+def test_prod_checks_both_clusters(example_project: Path, schema_options: SchemaOptions) -> None:
+    build = build_environment(find_project(example_project), "prod")
+    report = validate_build(build, schema_options)
+    assert {r.file.split("/")[1] for r in report.results} == {"prod-eu", "prod-us"}
+
+
+@pytest.mark.parametrize(("backend", "gateway"), RENDER_VARIANTS)
+def test_every_corpus_sample_renders_to_valid_manifests(
+    corpus_files: list[Path], schema_options: SchemaOptions, tmp_path: Path, backend: str, gateway: str
+) -> None:
+    """`knstack render -f SAMPLE -o DIR` for each sample, then one `knstack validate DIR`."""
+    expected = 0
+    for sample in corpus_files:
+        build = build_files([sample], backend=backend, gateway=gateway)
+        write_environment(build, tmp_path / sample.stem)
+        expected += sum(len(c.manifests) for c in build.clusters)
+    report = validate_paths([tmp_path], schema_options)
+    assert [(r.file, r.label, r.errors, r.message) for r in report.failures] == []
+    assert report.count("valid") == expected
+    # The only objects not checked are render's kustomization.yaml files (not cluster objects).
+    skipped = [r for r in report.results if r.status == "skipped"]
+    assert {r.kind for r in skipped} == {"Kustomization"} and len(skipped) == len(corpus_files)
+    assert {Path(r.file).relative_to(tmp_path).parts[0] for r in report.results} == {s.stem for s in corpus_files}
+
+
+def test_corpus_samples_pass_the_knative_crd_schemas_as_written(corpus_files: list[Path], schema_options: SchemaOptions) -> None:
+    """The Knative objects themselves (what the knative backend applies) pass strict mode."""
+    report = validate_paths(corpus_files, schema_options)
+    assert_all_valid(report)
+    assert {r.kind for r in report.results} == {"Service"}
+    assert len({r.file for r in report.results}) == len(corpus_files)
