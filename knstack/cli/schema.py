@@ -11,9 +11,9 @@ from rich.markup import escape
 from knstack.cli.app import (
     EXIT_CHECKS_FAILED,
     EXIT_OK,
+    PROJECT_DIR_OPTION,
     app,
     open_project,
-    project_option,
     stderr,
     stdout,
 )
@@ -33,7 +33,7 @@ def schema(
     write: bool = typer.Option(False, "--write", help="Write every schema file into the schemas directory."),
     check: bool = typer.Option(False, "--check", help="Exit 1 if the schema files are missing or out of date (for CI)."),
     directory: Path | None = typer.Option(None, "--dir", help="Schemas directory (default: schemas/ in the project root)."),
-    project_dir: Path | None = project_option(),
+    project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
     """Print, write or check the JSON Schemas of stack files, Knative objects and ledgers."""
     if sum([name is not None, write, check]) != 1:

@@ -18,9 +18,9 @@ from knstack.build import build_environment
 from knstack.cli.app import (
     EXIT_CHECKS_FAILED,
     EXIT_OK,
+    PROJECT_DIR_OPTION,
     app,
     open_project,
-    project_option,
     stderr,
     stdout,
     warn,
@@ -49,7 +49,7 @@ def validate(
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the json/junit report to FILE instead of stdout."),
     backend: BackendChoice | None = typer.Option(None, "--backend", help="With --stack: override the environment's backend."),
     gateway: GatewayChoice | None = typer.Option(None, "--gateway", help="With --stack: override the environment's gateway."),
-    project_dir: Path | None = project_option(),
+    project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
     """Check manifests against Kubernetes and CRD schemas with kubeconform -strict."""
     paths = paths or []

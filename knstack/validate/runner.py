@@ -57,8 +57,9 @@ class SchemaOptions:
     cache_dir: Path | None = None
 
 
-def validate_build(build: EnvironmentBuild, options: SchemaOptions = SchemaOptions(), *, stack_file: str | None = None) -> ValidationReport:
+def validate_build(build: EnvironmentBuild, options: SchemaOptions | None = None, *, stack_file: str | None = None) -> ValidationReport:
     """Check every manifest of every cluster of a built environment."""
+    options = options or SchemaOptions()
     requested = options.kubernetes_version or build.settings.kubernetes_version
     where = {} if options.kubernetes_version else {"file": stack_file, "field": SETTINGS_FIELD}
     kubernetes = kubernetes_schemas(requested, options.cache_dir, **where)
@@ -85,8 +86,9 @@ def validate_build(build: EnvironmentBuild, options: SchemaOptions = SchemaOptio
     return ValidationReport(f"environment {build.environment}", _sources(binary, kubernetes, crds), results, warnings)
 
 
-def validate_paths(paths: Sequence[Path], options: SchemaOptions = SchemaOptions()) -> ValidationReport:
+def validate_paths(paths: Sequence[Path], options: SchemaOptions | None = None) -> ValidationReport:
     """Check manifest files (or directories of them), e.g. `knstack render` output."""
+    options = options or SchemaOptions()
     missing = [Problem("no such file or directory", file=str(p)) for p in paths if not p.exists()]
     if missing:
         raise InputError(missing)
