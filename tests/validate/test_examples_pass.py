@@ -7,6 +7,7 @@ more entry in RENDER_VARIANTS.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,21 @@ def test_corpus_samples_pass_the_knative_crd_schemas_as_written(corpus_files: li
     assert_all_valid(report)
     assert {r.kind for r in report.results} == {"Service"}
     assert len({r.file for r in report.results}) == len(corpus_files)
+
+
+def test_stack_results_name_the_rendered_file_and_namespace(example_project: Path, schema_options: SchemaOptions) -> None:
+    """Each failure points at the file `knstack render` writes, even among same-named objects."""
+    build = build_environment(find_project(example_project), "test")
+    manifests = build.clusters[0].manifests
+    route = next(m for m in manifests if m["kind"] == "HTTPRoute" and m["metadata"]["name"] == "coffee")
+    route["spec"]["hostnamez"] = route["spec"].pop("hostnames")
+    twin = copy.deepcopy(route)  # same kind and name, another namespace, valid
+    twin["metadata"]["namespace"] = "other"
+    twin["spec"]["hostnames"] = twin["spec"].pop("hostnamez")
+    manifests.append(twin)
+    report = validate_build(build, schema_options)
+    assert [(r.file, r.label, [e.field for e in r.errors]) for r in report.failures] == [
+        ("test/test-1/06_httproute.gateway.networking.k8s.io_coffee-shop_coffee.yaml", "HTTPRoute coffee-shop/coffee", ["spec.hostnamez"])
+    ]
+    twin_result = next(r for r in report.results if r.namespace == "other")
+    assert (twin_result.file, twin_result.status) == ("test/test-1/06_httproute.gateway.networking.k8s.io_other_coffee.yaml", "valid")
