@@ -11,7 +11,7 @@ import yaml
 
 from knstack.errors import InputError
 from knstack.validate.crd_schema import OBJECT_META_DEF, convert_crd_version
-from knstack.validate.crds import CrdSource, convert_sources
+from knstack.validate.crds import CrdSource, convert_sources, crd_files, sources_from_files
 from knstack.validate.kubernetes_schemas import definitions_closure, kubernetes_schemas
 
 OBJECT_META = {
@@ -182,3 +182,15 @@ def test_broken_crd_files_name_file_and_object(schema_cache: Path) -> None:
     messages = [str(p) for p in caught.value.problems]
     assert any(m.startswith("old.yaml: CustomResourceDefinition old.example.com: field apiVersion:") for m in messages)
     assert any(m.startswith("bad.yaml:") and "invalid YAML" in m for m in messages)
+
+
+def test_every_upstream_crd_converts_to_a_valid_schema(upstream_crds: Path, schema_cache: Path) -> None:
+    sources = sources_from_files(crd_files([upstream_crds]))
+    converted = convert_sources(sources, kubernetes_schemas("1.33.0", schema_cache))
+    assert converted.warnings == []
+    for relative, schema in converted.schemas.items():
+        jsonschema.Draft202012Validator.check_schema(schema)
+        assert schema["additionalProperties"] is False, relative
+    groups = {label.split("/")[0] for label in converted.labels.values()}
+    assert {"serving.knative.dev", "gateway.networking.k8s.io", "keda.sh", "http.keda.sh", "networking.istio.io", "tekton.dev"} <= groups
+    assert {"serving.knative.dev/v1 Service", "gateway.networking.k8s.io/v1 HTTPRoute", "keda.sh/v1alpha1 ScaledObject", "http.keda.sh/v1alpha1 HTTPScaledObject", "networking.istio.io/v1 VirtualService", "tekton.dev/v1 Task"} <= set(converted.labels.values())
