@@ -6,7 +6,7 @@ Prints, per N: the object count, then wall seconds of
 - `validate --stack` again (schemas cached),
 - `validate DIR` on the output of `knstack render` (files already on disk),
 - kubeconform alone on that directory with the same schemas (the floor knstack adds to).
-Each run is a fresh process. CRDs come from ../shared/upstream unless `--crds DIR` is given.
+Each run is a fresh process; figures are wall/CPU seconds (CPU includes kubeconform). CRDs come from ../shared/upstream unless `--crds DIR` is given.
 Usage: .venv/bin/python bench/validate_bench.py [--crds DIR] [N ...]
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -30,13 +31,17 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CRDS = REPO.parent / "shared" / "upstream"
 
 
-def timed(args: list[str], env: dict[str, str], expect: int = 0) -> float:
+def timed(args: list[str], env: dict[str, str], expect: int = 0) -> str:
+    """`wall/cpu` seconds of one process (cpu includes kubeconform: a shared machine inflates wall)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(args, capture_output=True, text=True, env=env, check=False)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != expect:
         raise SystemExit(f"{' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return f"{elapsed:.2f}/{cpu:.2f}"
 
 
 def knstack(*args: str) -> list[str]:
@@ -55,7 +60,7 @@ def run(count: int, crds: Path) -> str:
         files = timed(knstack("validate", str(out / ENVIRONMENT)), env)
         objects = sum(1 for p in (out / ENVIRONMENT).rglob("*.yaml") if p.name != "kustomization.yaml")
         bare = timed(bare_kubeconform(out / ENVIRONMENT, cache, crds), env)
-    return f"{count:>6} {objects:>8} {cold:>9.2f} {warm:>9.2f} {files:>9.2f} {bare:>12.2f}"
+    return f"{count:>6} {objects:>8} {cold:>12} {warm:>12} {files:>12} {bare:>14}"
 
 
 def bare_kubeconform(directory: Path, cache: Path, crds: Path) -> list[str]:
@@ -74,7 +79,8 @@ def main() -> None:
     parser.add_argument("counts", nargs="*", type=int, default=[100, 1000])
     parser.add_argument("--crds", type=Path, default=DEFAULT_CRDS)
     args = parser.parse_args()
-    print(f"{'N':>6} {'objects':>8} {'cold s':>9} {'warm s':>9} {'files s':>9} {'kubeconform s':>12}")
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; figures are wall/cpu seconds")
+    print(f"{'N':>6} {'objects':>8} {'cold':>12} {'warm':>12} {'files':>12} {'kubeconform':>14}")
     for count in args.counts:
         print(run(count, args.crds), flush=True)
 
