@@ -41,7 +41,7 @@ def validate(
     paths: list[Path] = typer.Argument(None, help="Manifest files or directories to check (e.g. out/test)."),
     stack: str | None = typer.Option(None, "--stack", "-s", help="Render this environment (in memory) and check its manifests."),
     crds: list[Path] = typer.Option(
-        [], "--crds", envvar="KNSTACK_CRDS", help="CRD file or directory of CRDs giving schemas for custom resources (repeatable; env KNSTACK_CRDS)."
+        [], "--crds", envvar="KNSTACK_CRDS", help="CRD file or directory of CRDs giving schemas for custom resources (repeatable)."
     ),
     download_crds: bool = typer.Option(False, "--download-crds", help="Fetch the pinned Knative, Gateway API, KEDA, Istio and Tekton CRDs once (needs a network)."),
     kubernetes_version: str | None = typer.Option(None, "--kubernetes-version", help="Check against this Kubernetes version (default: the environment's knstack:kubernetesVersion)."),
