@@ -2,6 +2,8 @@
 
 from knstack.cli import check as _check  # noqa: F401  (registers the command)
 from knstack.cli import render as _render  # noqa: F401  (registers the command)
+from knstack.cli import schema as _schema  # noqa: F401  (registers the command)
+from knstack.cli import validate as _validate  # noqa: F401  (registers the command)
 from knstack.cli.app import app, main, run
 
 __all__ = ["app", "main", "run"]

@@ -1,0 +1,111 @@
+"""`knstack validate`: schema checks with kubeconform -strict, offline, for CI and people.
+
+Exit codes: 0 every object valid, 1 an object is invalid or could not be checked (no
+schema, not YAML), 2 bad input (no such environment or path, unknown Kubernetes version,
+broken CRD file, kubeconform not installed).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from knstack.build import build_environment
+from knstack.cli.app import (
+    EXIT_CHECKS_FAILED,
+    EXIT_OK,
+    PROJECT_DIR_OPTION,
+    app,
+    open_project,
+    stderr,
+    stdout,
+    warn,
+)
+from knstack.cli.render import BackendChoice, GatewayChoice
+from knstack.fsutil import atomic_write_text
+from knstack.validate import SchemaOptions, ValidationReport, validate_build, validate_paths
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+
+
+@app.command()
+def validate(
+    paths: list[Path] = typer.Argument(None, help="Manifest files or directories to check (e.g. out/test)."),
+    stack: str | None = typer.Option(None, "--stack", "-s", help="Render this environment (in memory) and check its manifests."),
+    crds: list[Path] = typer.Option(
+        [], "--crds", envvar="KNSTACK_CRDS", help="CRD file or directory of CRDs giving schemas for custom resources (repeatable)."
+    ),
+    download_crds: bool = typer.Option(False, "--download-crds", help="Fetch the pinned Knative, Gateway API, KEDA, Istio and Tekton CRDs once (needs a network)."),
+    kubernetes_version: str | None = typer.Option(None, "--kubernetes-version", help="Check against this Kubernetes version (default: the environment's knstack:kubernetesVersion)."),
+    fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", help="text (a summary), json or junit."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the json/junit report to FILE instead of stdout."),
+    backend: BackendChoice | None = typer.Option(None, "--backend", help="With --stack: override the environment's backend."),
+    gateway: GatewayChoice | None = typer.Option(None, "--gateway", help="With --stack: override the environment's gateway."),
+    project_dir: Path | None = PROJECT_DIR_OPTION,
+) -> int:
+    """Check manifests against Kubernetes and CRD schemas with kubeconform -strict."""
+    paths = paths or []
+    if bool(stack) == bool(paths):
+        raise typer.BadParameter("give either --stack ENV or PATH... (not both)", param_hint="--stack / PATH")
+    if output is not None and fmt is ReportFormat.text:
+        raise typer.BadParameter("--output needs --format json or junit", param_hint="--output")
+    if stack is None and (backend or gateway):
+        raise typer.BadParameter("--backend and --gateway apply to --stack", param_hint="--backend / --gateway")
+    options = SchemaOptions(crd_paths=tuple(crds), download_crds=download_crds, kubernetes_version=kubernetes_version)
+    if stack:
+        project = open_project(project_dir)
+        build = build_environment(
+            project, stack, backend=backend.value if backend else None, gateway=gateway.value if gateway else None
+        )
+        warn(build.warnings)
+        report = validate_build(build, options, stack_file=str(project.stack_file(stack)))
+    else:
+        report = validate_paths(paths, options)
+    warn(report.warnings)
+    _emit(report, fmt, output)
+    return EXIT_OK if report.ok else EXIT_CHECKS_FAILED
+
+
+def _emit(report: ValidationReport, fmt: ReportFormat, output: Path | None) -> None:
+    if fmt is ReportFormat.text:
+        print_report(report, stdout)
+        return
+    text = report.to_json() if fmt is ReportFormat.json else report.to_junit()
+    if output is not None:
+        atomic_write_text(output, text)
+        print_report(report, stdout)
+        stdout.print(f"report written to {escape(str(output))}")
+    else:
+        typer.echo(text, nl=False)
+        print_report(report, stderr)
+
+
+def print_report(report: ValidationReport, console: Console) -> None:
+    """What failed, where, and why (one block per object); then one line of counts."""
+    sources = report.sources
+    console.print(
+        f"kubeconform {escape(sources.kubeconform)} -strict: Kubernetes {sources.kubernetes_version} "
+        f"({escape(sources.kubernetes_schemas)}), {len(sources.crd_kinds)} custom resource schemas",
+        style="dim",
+    )
+    for result in report.failures:
+        mark = "[red]✗[/red]" if result.status == "invalid" else "[yellow]![/yellow]"
+        console.print(f"{mark} [bold]{escape(result.label)}[/bold]  [dim]{escape(result.file)}[/dim]")
+        for error in result.errors:
+            console.print(f"    [cyan]{escape(error.field or '(object)')}[/cyan]: {escape(error.message)}")
+        if result.message:
+            console.print(f"    {escape(result.message)}")
+    counts = report.summary()
+    line = (
+        f"{counts['objects']} objects in {report.target}: {counts['valid']} valid, {counts['invalid']} invalid, "
+        f"{counts['error']} not checked, {counts['skipped']} skipped"
+    )
+    console.print(f"[green]✓[/green] {escape(line)}" if report.ok else f"[red]✗[/red] {escape(line)}")

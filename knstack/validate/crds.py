@@ -1,0 +1,189 @@
+"""CRD files -> a directory of JSON Schemas in the layout kubeconform looks up.
+
+Sources are CRD files or directories the user names (`--crds`, `KNSTACK_CRDS`), files
+downloaded from pinned releases (crd_download.py), and CRDs that are part of the input
+itself (the knative backend renders Knative's CRDs next to the objects that use them).
+Schemas are written as `<group>/<kind>_<version>.json` (the full API group, so Istio's
+`networking.istio.io` Gateway and Gateway API's Gateway never share a file) into a cache
+directory keyed by the sources' content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from knstack.errors import InputError, Problem
+from knstack.validate.cache import cache_root, materialise
+from knstack.validate.crd_schema import OBJECT_META_DEF, convert_crd_version
+from knstack.validate.kubernetes_schemas import KubernetesSchemas, definitions_closure
+
+CRD_KIND = "CustomResourceDefinition"
+CRD_API_VERSION = "apiextensions.k8s.io/v1"
+LOCATION_TEMPLATE = "{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json"
+CONVERTER_VERSION = "1"  # bump when crd_schema.py changes what it writes
+_INDEX = "index.json"
+_YAML_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class _CrdLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """SafeLoader that reads a bare `=` as a string (it appears in some CRDs' enums)."""
+
+
+_CrdLoader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
+
+
+@dataclass(frozen=True)
+class CrdSource:
+    """YAML text that may hold CRDs, and the name messages use for it."""
+
+    name: str
+    text: str
+
+
+@dataclass
+class CrdSchemas:
+    """A ready directory of CRD schemas and what is in it."""
+
+    root: Path
+    kinds: list[str] = field(default_factory=list)  # "group/version Kind"
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def location(self) -> str:
+        return f"{self.root}/{LOCATION_TEMPLATE}"
+
+
+def crd_files(paths: Iterable[Path]) -> list[Path]:
+    """The YAML/JSON files under `paths` (files as given, directories searched), in order."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_file():
+            files.append(path)
+        elif path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _YAML_SUFFIXES)
+        else:
+            problems.append(Problem("CRD path does not exist", file=str(path)))
+    if problems:
+        raise InputError(problems)
+    return files
+
+
+def sources_from_files(files: Iterable[Path]) -> list[CrdSource]:
+    """The files that mention CustomResourceDefinition (others are skipped unparsed)."""
+    sources = []
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise InputError(Problem(f"cannot read CRD file: {err}", file=str(path))) from None
+        if CRD_KIND in text:
+            sources.append(CrdSource(str(path), text))
+    return sources
+
+
+def sources_from_manifests(manifests: Iterable[dict[str, Any]], name: str) -> list[CrdSource]:
+    """CRDs among rendered manifests (JSON is YAML, and dumps fast)."""
+    crds = [m for m in manifests if m.get("kind") == CRD_KIND]
+    return [CrdSource(name, "\n---\n".join(json.dumps(c, sort_keys=True) for c in crds))] if crds else []
+
+
+def crd_schemas(sources: Sequence[CrdSource], kubernetes: KubernetesSchemas, cache_dir: Path | None = None) -> CrdSchemas:
+    """Convert every served version of every CRD in `sources` (cached by content)."""
+    digest = hashlib.sha256()
+    for part in (CONVERTER_VERSION, str(kubernetes.root)):
+        digest.update(part.encode() + b"\0")
+    for source in sources:
+        digest.update(hashlib.sha256(source.text.encode()).digest())
+    root = (cache_dir or cache_root()) / "crd-schemas" / digest.hexdigest()[:24]
+
+    def build(staged: Path) -> None:
+        converted = convert_sources(sources, kubernetes)
+        for relative, schema in converted.schemas.items():
+            path = staged / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(schema, separators=(",", ":")), encoding="utf-8")
+        index = {"kinds": sorted(converted.labels.values()), "warnings": converted.warnings}
+        (staged / _INDEX).write_text(json.dumps(index, indent=1), encoding="utf-8")
+
+    materialise(root, build)
+    index = json.loads((root / _INDEX).read_text(encoding="utf-8"))
+    return CrdSchemas(root=root, kinds=index["kinds"], warnings=index["warnings"])
+
+
+@dataclass
+class ConvertedCrds:
+    schemas: dict[str, dict[str, Any]] = field(default_factory=dict)  # by "<group>/<kind>_<version>.json"
+    labels: dict[str, str] = field(default_factory=dict)  # same keys: "group/version Kind"
+    origin: dict[str, str] = field(default_factory=dict)  # same keys: the source's name
+    warnings: list[str] = field(default_factory=list)
+
+
+def convert_sources(sources: Sequence[CrdSource], kubernetes: KubernetesSchemas) -> ConvertedCrds:
+    """Every served version of every CRD in `sources`; the first definition of a kind wins."""
+    object_meta = definitions_closure(kubernetes.definitions(), OBJECT_META_DEF)
+    out = ConvertedCrds()
+    problems: list[Problem] = []
+    for source in sources:
+        for crd in _crd_documents(source, problems):
+            spec = crd.get("spec") or {}
+            group, kind = spec.get("group"), (spec.get("names") or {}).get("kind")
+            name = (crd.get("metadata") or {}).get("name", "(unnamed)")
+            crd_label = f"{CRD_KIND} {name}"
+            if not isinstance(group, str) or not isinstance(kind, str):
+                problems.append(Problem("a CRD needs spec.group and spec.names.kind", file=source.name, obj=crd_label))
+                continue
+            for index, version in enumerate(spec.get("versions") or []):
+                if not version.get("served", True):
+                    continue
+                openapi = ((version.get("schema") or {}).get("openAPIV3Schema"))
+                if not isinstance(openapi, dict):
+                    problems.append(Problem("has no openAPIV3Schema", file=source.name, obj=crd_label, field=f"spec.versions[{index}].schema"))
+                    continue
+                relative = f"{group}/{kind.lower()}_{version['name']}.json"
+                label = f"{group}/{version['name']} {kind}"
+                schema = convert_crd_version(openapi, group=group, version=version["name"], kind=kind, object_meta_defs=object_meta)
+                if relative in out.schemas:
+                    if out.schemas[relative] != schema:
+                        out.warnings.append(f"{label} is defined differently in {out.origin[relative]} and {source.name}; using the first")
+                    continue
+                out.schemas[relative] = schema
+                out.labels[relative] = label
+                out.origin[relative] = source.name
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def _crd_documents(source: CrdSource, problems: list[Problem]) -> list[dict[str, Any]]:
+    try:
+        documents = list(yaml.load_all(source.text, Loader=_CrdLoader))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"{source.name}:{mark.line + 1}" if mark else source.name
+        problems.append(Problem(f"invalid YAML: {getattr(err, 'problem', None) or err}", file=where))
+        return []
+    found: list[dict[str, Any]] = []
+    for doc in documents:
+        if not isinstance(doc, dict):
+            continue
+        items = doc.get("items") if doc.get("kind") == "List" else [doc]
+        for item in items or []:
+            if not isinstance(item, dict) or item.get("kind") != CRD_KIND:
+                continue
+            if item.get("apiVersion") != CRD_API_VERSION:
+                name = (item.get("metadata") or {}).get("name", "(unnamed)")
+                problems.append(
+                    Problem(f"{item.get('apiVersion')!r} CRDs are not supported: use {CRD_API_VERSION}", file=source.name, obj=f"{CRD_KIND} {name}", field="apiVersion")
+                )
+                continue
+            found.append(item)
+    return found
+

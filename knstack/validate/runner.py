@@ -1,0 +1,173 @@
+"""`knstack validate`: an environment's rendered manifests, or files, through kubeconform.
+
+An environment is built by knstack.build (the one pipeline) and its manifests, the same
+data `knstack render` writes, are checked from a temporary directory; results name each
+object by the file render gives it (`<env>/<cluster>/NN_kind..._name.yaml`).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from knstack.build import EnvironmentBuild
+from knstack.errors import InputError, Problem
+from knstack.render.layout import file_name, identity, ordered
+from knstack.stack import StackSettings
+from knstack.validate.crd_download import download_crds
+from knstack.validate.crds import (
+    CrdSchemas,
+    CrdSource,
+    crd_files,
+    crd_schemas,
+    sources_from_files,
+    sources_from_manifests,
+)
+from knstack.validate.kubeconform import (
+    RawResult,
+    find_kubeconform,
+    kubeconform_version,
+    run_kubeconform,
+)
+from knstack.validate.kubernetes_schemas import (
+    SCHEMA_PACKAGE,
+    KubernetesSchemas,
+    kubernetes_schemas,
+    package_version,
+)
+from knstack.validate.report import ObjectResult, SchemaSources, ValidationReport
+
+# The kustomization.yaml render writes beside the manifests is not a cluster object.
+SKIPPED_KINDS = ("kustomize.config.k8s.io/v1beta1/Kustomization",)
+DEFAULT_KUBERNETES_VERSION: str = StackSettings.model_fields["kubernetes_version"].default
+SETTINGS_FIELD = 'config."knstack:kubernetesVersion"'
+_UNMARSHAL = "error unmarshalling resource: error converting YAML to JSON: "
+
+
+@dataclass(frozen=True)
+class SchemaOptions:
+    """Where schemas come from, beyond the Kubernetes ones for the version."""
+
+    crd_paths: tuple[Path, ...] = ()
+    download_crds: bool = False
+    kubernetes_version: str | None = None  # overrides the environment's
+    cache_dir: Path | None = None
+
+
+def validate_build(build: EnvironmentBuild, options: SchemaOptions | None = None, *, stack_file: str | None = None) -> ValidationReport:
+    """Check every manifest of every cluster of a built environment."""
+    options = options or SchemaOptions()
+    requested = options.kubernetes_version or build.settings.kubernetes_version
+    where = {} if options.kubernetes_version else {"file": stack_file, "field": SETTINGS_FIELD}
+    kubernetes = kubernetes_schemas(requested, options.cache_dir, **where)
+    manifests = [m for cluster in build.clusters for m in cluster.manifests]
+    crds = _crd_schemas(options, kubernetes, sources_from_manifests(manifests, f"environment {build.environment}"))
+    binary = find_kubeconform()
+    streams, index = _streams(build)
+    with tempfile.TemporaryDirectory(prefix="knstack-validate-") as tmp:
+        root = Path(tmp)
+        for relative, documents in streams.items():
+            path = root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("".join(f"---\n{doc}\n" for doc in documents), encoding="utf-8")
+        raw = run_kubeconform(binary, [str(root)], schema_locations=[crds.location, kubernetes.location], kubernetes_version=kubernetes.version)
+        results = []
+        for item in raw:
+            stream = Path(item.filename).relative_to(root).as_posix() if item.filename.startswith(tmp) else item.filename
+            file, namespace = index.get((stream, item.api_version, item.kind, item.name), (stream, None))
+            results.append(_object_result(item, file, namespace, kubernetes))
+    warnings = list(crds.warnings) + _appended_warning(build)
+    return ValidationReport(f"environment {build.environment}", _sources(binary, kubernetes, crds), results, warnings)
+
+
+def _streams(build: EnvironmentBuild) -> tuple[dict[str, list[str]], dict[tuple[str, str, str, str], tuple[str, str | None]]]:
+    """The manifests as a few YAML streams (one per cluster and namespace), and an index
+    from what kubeconform reports (stream, apiVersion, kind, name) to the file name
+    `knstack render` gives the object and its namespace.
+
+    Documents are JSON (which is YAML): the same data render writes, serialised many
+    times faster than block YAML, in a handful of files instead of one per object.
+    """
+    streams: dict[str, list[str]] = {}
+    index: dict[tuple[str, str, str, str], tuple[str, str | None]] = {}
+    for cluster in build.clusters:
+        for manifest in ordered(cluster.manifests, f"environment {build.environment}, cluster {cluster.name}"):
+            _, kind, namespace, name = identity(manifest)
+            stream = f"{cluster.name}/{namespace or '_cluster'}.yaml"  # "_" cannot start a namespace
+            streams.setdefault(stream, []).append(json.dumps(manifest, ensure_ascii=False))
+            rendered_as = f"{build.environment}/{cluster.name}/{file_name(manifest, 'yaml')}"
+            index[(stream, str(manifest.get("apiVersion", "")), kind, name)] = (rendered_as, namespace or None)
+    return streams, index
+
+
+def validate_paths(paths: Sequence[Path], options: SchemaOptions | None = None) -> ValidationReport:
+    """Check manifest files (or directories of them), e.g. `knstack render` output."""
+    options = options or SchemaOptions()
+    missing = [Problem("no such file or directory", file=str(p)) for p in paths if not p.exists()]
+    if missing:
+        raise InputError(missing)
+    kubernetes = kubernetes_schemas(options.kubernetes_version or DEFAULT_KUBERNETES_VERSION, options.cache_dir)
+    # CRDs among the files validate the custom resources beside them (a knative render).
+    crds = _crd_schemas(options, kubernetes, sources_from_files(crd_files(paths)))
+    binary = find_kubeconform()
+    raw = run_kubeconform(
+        binary,
+        [str(p) for p in paths],
+        schema_locations=[crds.location, kubernetes.location],
+        kubernetes_version=kubernetes.version,
+        skip=SKIPPED_KINDS,
+    )
+    results = [_object_result(item, item.filename, None, kubernetes) for item in raw]
+    target = " ".join(str(p) for p in paths)
+    return ValidationReport(target, _sources(binary, kubernetes, crds), results, list(crds.warnings))
+
+
+def _crd_schemas(options: SchemaOptions, kubernetes: KubernetesSchemas, from_input: list[CrdSource]) -> CrdSchemas:
+    paths = list(options.crd_paths)
+    if options.download_crds:
+        paths.append(download_crds(cache_dir=options.cache_dir))
+    sources = sources_from_files(crd_files(paths)) + from_input
+    return crd_schemas(sources, kubernetes, options.cache_dir)
+
+
+def _object_result(item: RawResult, file: str, namespace: str | None, kubernetes: KubernetesSchemas) -> ObjectResult:
+    status = item.status if item.status in ("valid", "invalid", "skipped") else "error"
+    message: str | None = None
+    if status == "error":
+        message = item.message
+        if message.startswith(_UNMARSHAL):
+            message = "not valid YAML for a Kubernetes object: " + " ".join(message.removeprefix(_UNMARSHAL).split())
+        elif message.startswith("could not find schema"):
+            message = (
+                f"no schema for {item.api_version} {item.kind}: not a Kubernetes {kubernetes.version} API "
+                "and no CustomResourceDefinition given for it (use --crds PATH or --download-crds)"
+            )
+    return ObjectResult(
+        file=file,
+        api_version=item.api_version,
+        kind=item.kind,
+        name=item.name,
+        namespace=namespace,
+        status=status,  # type: ignore[arg-type]
+        errors=item.errors,
+        message=message,
+    )
+
+
+def _sources(binary: Path, kubernetes: KubernetesSchemas, crds: CrdSchemas) -> SchemaSources:
+    return SchemaSources(
+        kubeconform=kubeconform_version(binary),
+        kubernetes_version=kubernetes.version,
+        kubernetes_schemas=f"{SCHEMA_PACKAGE} {package_version()}",
+        crd_kinds=list(crds.kinds),
+    )
+
+
+def _appended_warning(build: EnvironmentBuild) -> list[str]:
+    if not build.appended:
+        return []
+    names = ", ".join(entry.name for _, entry in build.appended)
+    return [f"validated revisions not yet in the ledger ({names}); `knstack render --stack {build.environment}` records them"]
