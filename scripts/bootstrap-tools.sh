@@ -61,6 +61,11 @@ if [ -n "$sdk_pin" ] && [ "$sdk_pin" != "$K8S_PLUGIN_VERSION" ]; then
   die "pyproject.toml pins pulumi-kubernetes==$sdk_pin but K8S_PLUGIN_VERSION=$K8S_PLUGIN_VERSION in $0; the SDK would ask the engine for a plugin version that is not installed (and try to download it). Update both together."
 fi
 
+py_pin="$(sed -n 's/^[[:space:]]*"pulumi==\([^"]*\)".*/\1/p' pyproject.toml)"
+if [ -n "$py_pin" ] && [ "v$py_pin" != "$pulumi_ver" ]; then
+  log "warning: pyproject.toml pins pulumi==$py_pin but tools/pulumi builds the CLI $pulumi_ver"
+fi
+
 use_system_pulumi=0
 if [ "${KNSTACK_USE_SYSTEM_PULUMI:-0}" = "1" ]; then
   if command -v pulumi >/dev/null 2>&1; then
