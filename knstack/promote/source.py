@@ -96,10 +96,12 @@ def _whole_traffic(build: EnvironmentBuild, full: str, env: str, ledger: Revisio
         if len(weighted) != 1:
             split = ", ".join(f"{rev} {pct}%" for rev, pct in weighted)
             return NotPassed(f"{env} splits {full} ({split}) without release state; start a release there first")
-    (revision,) = served if len(served) == 1 else (None,)
-    entry = ledger.find(full, revision) if revision else None
-    if entry is None:
+    if len(served) != 1:
         return NotPassed(f"{env} serves different revisions of {full} on its clusters")
+    (revision,) = served
+    entry = ledger.find(full, revision)
+    if entry is None:
+        return NotPassed(f"{revision} serves {env} but is not in its ledger yet: run `knstack render --stack {env}` and commit the ledger")
     return Passed(revision, entry, env, f"serving 100% in {env}")
 
 

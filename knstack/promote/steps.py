@@ -99,9 +99,10 @@ def start(
     state for yet (the revision it serves most). `generation` gives a revision's generation.
     """
     stable = before.stable if before is not None else stable_if_new
-    keep = before or Release(stable=stable)
     if candidate == stable:
-        return Transition("promote", service, before, keep, changed=False, message=f"{candidate} is already the stable revision in {environment}")
+        if before is None:
+            return Transition("promote", service, None, Release(stable=stable), changed=False, message=f"{candidate} already serves all of {service}'s traffic in {environment}")
+        return Transition("promote", service, before, before, changed=False, message=f"{candidate} is already the stable revision in {environment}")
     if before is not None and before.candidate == candidate:
         return Transition("promote", service, before, before, changed=False, message=f"{candidate} is already progressing in {environment}")
     needs_force = []
