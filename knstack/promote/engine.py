@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from knstack.api.serving import Service
 from knstack.build import EnvironmentBuild, build_environment
+from knstack.components import load_components
 from knstack.errors import InputError, KnstackError, Problem
 from knstack.fsutil import atomic_write_text
 from knstack.ledger import RevisionLedger, save_ledger
@@ -99,6 +101,7 @@ def promote(project: Project, service: str, to_env: str, options: StepOptions, *
     with promotion_lock(project.stacks_dir, timeout=options.lock_timeout, waiting=_waiting(notify)):
         now = options.clock()
         target = load_state(project, to_env)
+        _check_service(project, target, service)
         upstream = load_state(project, source_env) if source_env is not None else None
         planned = plan_promotion(
             target,
@@ -131,6 +134,7 @@ def advance(project: Project, service: str, env: str, options: StepOptions, *, t
     with promotion_lock(project.stacks_dir, timeout=options.lock_timeout, waiting=_waiting(notify)):
         now = options.clock()
         state = load_state(project, env)
+        _check_service(project, state, service)
         key, full = state.service_key(service)
         before = state.settings.releases.get(key)
         plan = state.settings.canary
@@ -149,6 +153,7 @@ def rollback(project: Project, service: str, env: str, options: StepOptions, *, 
     with promotion_lock(project.stacks_dir, timeout=options.lock_timeout, waiting=_waiting(notify)):
         now = options.clock()
         state = load_state(project, env)
+        _check_service(project, state, service)
         key, full = state.service_key(service)
         transition = steps.rollback(state.settings.releases.get(key), now, service=key, environment=env)
         return _finish(project, state, full, transition, state.ledger, [], options, now, on_gate)
@@ -262,6 +267,20 @@ def _once(make: Callable[[], EnvironmentBuild]) -> Callable[[], EnvironmentBuild
         return built[0]
 
     return get
+
+
+def _check_service(project: Project, state: EnvState, service: str) -> None:
+    """A service must be a Service of the components (or already have release state)."""
+    key, full = state.service_key(service)
+    if key in state.settings.releases:
+        return
+    namespace, name = full.split("/", 1)
+    settings = state.settings
+    objects = load_components(project.root / "components", state.name, settings.serving_context(), settings.namespace, project.root)
+    services = sorted({f"{o.obj.metadata.namespace or settings.namespace}/{o.obj.name}" for o in objects if isinstance(o.obj, Service)})
+    if full not in services:
+        known = ", ".join(s.split("/", 1)[1] if s.startswith(f"{state.settings.namespace}/") else s for s in services) or "none"
+        raise InputError(Problem(f"no Service {full} in the components (Services: {known})", obj=f"Service {namespace}/{name}"))
 
 
 def _check_environment(project: Project, env: str) -> None:

@@ -197,7 +197,12 @@ def traffic_moves(namespaced: str, transition: Transition, plan: CanaryPlan, clu
     changes (what the canary-max-step policy judges). A first release (no stable revision
     yet) moves no users from one revision to another and gives none."""
     before, after = transition.before, transition.after
-    moving = after.candidate or (before.candidate if before is not None else None) or after.stable
+    if transition.action == "promote":
+        moving = after.candidate
+    elif before is None:
+        return []
+    else:  # advance moves the candidate up; rollback moves the candidate (or the stable revision) out
+        moving = before.candidate or (before.stable if transition.action == "rollback" else None)
     if after.stable is None or moving is None:
         return []
     moves: dict[tuple[int, int], None] = {}

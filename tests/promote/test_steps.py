@@ -108,8 +108,8 @@ def test_a_new_service_starts_against_what_the_environment_serves() -> None:
 
 
 def test_traffic_moves_are_the_changed_shares_per_cluster() -> None:
-    def moves(transition: steps.Transition) -> list[tuple[int, int]]:
-        return [(s.previous, s.next) for s in steps.traffic_moves("ns/a", transition, PROD, CLUSTERS)]
+    def moves(transition: steps.Transition, plan: CanaryPlan = PROD) -> list[tuple[int, int]]:
+        return [(s.previous, s.next) for s in steps.traffic_moves("ns/a", transition, plan, CLUSTERS)]
 
     started = start(Release(stable="a-00001"), "a-00002")
     assert moves(started) == [(0, 5)]
@@ -119,7 +119,10 @@ def test_traffic_moves_are_the_changed_shares_per_cluster() -> None:
     assert moves(advance(Release(stable="a-00001", candidate="a-00002", wave=2, stage=4))) == []  # to stable: no change
     rolled = steps.rollback(Release(stable="a-00001", candidate="a-00002", wave=2, stage=2), NOW, service="a", environment="prod")
     assert moves(rolled) == [(100, 0), (25, 0)]
-    assert moves(start(None, "a-00001", CanaryPlan(stages=[100]))) == [(0, 100)]
+    back = steps.rollback(Release(stable="a-00002", previous="a-00001"), NOW, service="a", environment="prod")
+    assert moves(back) == [(100, 0)]  # the finished release leaves; never judged as a jump up
+    live_at_once = CanaryPlan(stages=[100])
+    assert moves(start(None, "a-00002", live_at_once), live_at_once) == [(0, 100)]
     first = steps.start(None, "a-00001", PROD, NOW, service="a", environment="prod", stable_if_new=None, generation=GENERATIONS.get)
     assert moves(first) == []  # a first release moves no users between revisions
 
