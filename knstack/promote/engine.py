@@ -236,7 +236,7 @@ def _audit(project: Project, state: EnvState, full: str, transition: Transition,
 
 def _describe(release: steps.Release | None, plan: steps.CanaryPlan, clusters: list[str]) -> str:
     if release is None:
-        return "none"
+        return "no release state"
     if release.candidate is None:
         return f"rolled back to {release.stable}" if release.status == "rolled-back" else f"stable {release.stable}"
     return f"{release.candidate} at {describe_step(steps.current_step(release), plan, clusters)}"

@@ -101,7 +101,7 @@ def start(
     stable = before.stable if before is not None else stable_if_new
     if candidate == stable:
         if before is None:
-            return Transition("promote", service, None, Release(stable=stable), changed=False, message=f"{candidate} already serves all of {service}'s traffic in {environment}")
+            return Transition("promote", service, None, Release(stable=stable), changed=False, message=f"{candidate} already serves all traffic of {service} in {environment}")
         return Transition("promote", service, before, before, changed=False, message=f"{candidate} is already the stable revision in {environment}")
     if before is not None and before.candidate == candidate:
         return Transition("promote", service, before, before, changed=False, message=f"{candidate} is already progressing in {environment}")

@@ -51,7 +51,7 @@ def test_diff_shows_what_promoting_would_change_and_writes_nothing(knstack: Knst
     assert code == 1
     assert tree_bytes(example_project) == before
     assert "# coffee: coffee-00002 (at 100% in staging, stage 2/2 (100%)) would start in prod at wave 1/2 [prod-eu] stage 1/4 (5%)" in out
-    assert "# tea: tea-00001 already serves all of tea's traffic in prod" in out  # no release state there
+    assert "# tea: tea-00001 already serves all traffic of tea in prod" in out  # no release state there
     stack_diff = out[out.index("--- a/stacks/Pulumi.prod.yaml") : out.index("--- a/stacks/prod.ledger.yaml")]
     assert [line for line in stack_diff.splitlines() if line.startswith("+") and not line.startswith("+++")][:3] == [
         "+      candidate: coffee-00002", "+      wave: 1", "+      stage: 1",
