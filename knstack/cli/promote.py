@@ -147,8 +147,11 @@ def rollback_command(
     lock_timeout: float = LOCK_TIMEOUT_OPTION,
     project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
-    """Send all traffic back to the stable revision; the candidate is marked rolled back and
-    is not promoted again without --force. Without a candidate, return to the previous stable revision."""
+    """Send all traffic back to the stable revision; the candidate is marked rolled back.
+
+    A rolled-back candidate is not promoted again without --force. Without a candidate, the
+    release returns to its previous stable revision.
+    """
     project = open_project(project_dir)
     options = _options(False, reason, crds, download_crds, dry_run, lock_timeout)
     gates = _gate_printer(f"rollback {service} in {stack}")

@@ -69,16 +69,16 @@ def promotion_diff(project: Project, source_env: str, target_env: str, services:
         if not transition.changed:
             result.summary.append(f"{short}: {transition.message}")
             continue
-        start = describe_step(steps.current_step(transition.after), plan, target.clusters)
+        start = describe_step(steps.current_step(transition.new), plan, target.clusters)
         line = f"{short}: {passed.revision} ({passed.how}) would start in {target_env} at {start}"
         if transition.needs_force:
             line += "; needs --force: " + "; ".join(transition.needs_force)
         result.summary.append(line)
-        text = set_release(text, planned.key, release_fields(transition.after, plan.wave_count), file=str(target.file))
+        text = set_release(text, planned.key, release_fields(transition.new, plan.wave_count), file=str(target.file))
         for entry_key, entries in planned.ledger.configurations.items():
             for entry in entries:
                 ledger = import_entry(ledger, entry_key, entry)
-        templates.append((full, transition.after.stable or "", passed))
+        templates.append((full, transition.new.stable or "", passed))
     if text == target.text:
         return result
     stack_name = target.file.relative_to(project.root) if target.file.is_relative_to(project.root) else target.file

@@ -176,7 +176,7 @@ def _finish(
     if options.force and not (options.reason and options.reason.strip()):
         raise InputError(Problem("--force needs --reason: say why, it goes into the audit log", field="--reason"))
     plan = state.settings.canary
-    new_text = set_release(state.text, transition.service, release_fields(transition.after, plan.wave_count), file=str(state.file))
+    new_text = set_release(state.text, transition.service, release_fields(transition.new, plan.wave_count), file=str(state.file))
     stack_file = _relative(state.file, project.root)
     gates: list[GateResult] = []
 
@@ -213,7 +213,7 @@ def _finish(
 
 def _audit(project: Project, state: EnvState, full: str, transition: Transition, gates: list[GateResult], options: StepOptions, now: datetime, source: Passed | None) -> AuditRecord:
     plan, clusters = state.settings.canary, state.clusters
-    before, after = transition.before, transition.after
+    before, after = transition.before, transition.new
     moved = after.candidate or (before.candidate if before else None) or after.stable
     waves = plan.wave_count
     return AuditRecord(

@@ -35,11 +35,18 @@ class Transition:
     action: Action
     service: str  # the key of knstack:releases ("coffee" or "ns/coffee")
     before: Release | None
-    after: Release
+    after: Release | None  # None only when nothing changed and there is no release state
     changed: bool = True
     message: str = ""  # why nothing changed, when it did not
     needs_force: tuple[str, ...] = ()  # what only --force with a reason allows
     skipped: tuple[str, ...] = field(default=())  # the steps jumped over
+
+    @property
+    def new(self) -> Release:
+        """The release after a step that changed something."""
+        if self.after is None:
+            raise RuntimeError(f"{self.action} {self.service}: no state after a step that changed nothing")
+        return self.after
 
 
 def timestamp(now: datetime) -> str:
@@ -137,6 +144,13 @@ def advance(
 ) -> Transition:
     """The next step (or `target`): the next stage, the next wave's first stage, or stable."""
     if before is None or before.candidate is None:
+        if target is not None and (before is None or before.status == "stable"):
+            # A pipeline naming its step after the release finished (or for a service with
+            # nothing to release): nothing to do. After a rollback it must stop instead.
+            runs = f"runs {before.stable}" if before is not None else "has no release state"
+            return Transition("advance", service, before, before, changed=False, message=f"{service} {runs} in {environment}; no candidate to advance")
+        if before is not None and before.status == "rolled-back":
+            raise StepRefused(f"nothing to advance: {service} was rolled back in {environment} (to {before.stable})")
         stable = f" (stable: {before.stable})" if before is not None and before.stable else ""
         raise StepRefused(f"nothing to advance: {service} has no candidate in {environment}{stable}")
     if target is not None and target != STABLE:
@@ -196,7 +210,7 @@ def traffic_moves(namespaced: str, transition: Transition, plan: CanaryPlan, clu
     """The moving revision's share of traffic before and after, for each cluster where it
     changes (what the canary-max-step policy judges). A first release (no stable revision
     yet) moves no users from one revision to another and gives none."""
-    before, after = transition.before, transition.after
+    before, after = transition.before, transition.new
     if transition.action == "promote":
         moving = after.candidate
     elif before is None:

@@ -64,3 +64,12 @@ def test_rollback_after_a_finished_release_returns_to_the_previous_revision(knst
     # prod is not offered the revision staging rolled back: nothing newer passed staging.
     code, out, _ = knstack("promote", "coffee", "--to", "prod")
     assert code == 0 and "nothing to do: nothing newer has passed staging (it runs coffee-00001)" in out
+
+
+def test_a_pipeline_step_stops_after_a_rollback(knstack: Knstack, example_project: Path) -> None:
+    assert knstack("rollback", "coffee", "--stack", "staging", "--reason", "bad latency")[0] == 0
+    code, _, err = knstack("advance", "coffee", "--stack", "staging", "--stage", "2", "--wait")
+    assert code == 1 and "coffee was rolled back in staging (to coffee-00001)" in err
+    # ... while a finished release makes the named steps no-ops (a re-run job).
+    code, out, _ = knstack("advance", "coffee", "--stack", "prod", "--stable")
+    assert code == 0 and "no candidate to advance" in out

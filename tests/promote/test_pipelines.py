@@ -17,7 +17,7 @@ from knstack.promote.pipelines import github_workflow, pipeline_model, tekton_pi
 from knstack.stack import read_project
 from knstack.validate import SchemaOptions, validate_paths
 from tests.promote.conftest import Knstack
-from tests.promote.helpers import state
+from tests.promote.helpers import state, tree_bytes
 
 PROMOTION_JOBS = ["promote-test", "promote-staging", "promote-prod-wave-1", "promote-prod-wave-2"]
 
@@ -78,15 +78,23 @@ def test_promotion_jobs_follow_the_chain_wave_by_wave_behind_environments(workfl
     ]
 
 
-def test_the_workflow_commands_walk_the_example(workflow: dict[str, Any], knstack: Knstack, example_project: Path) -> None:
-    """Every promotion command of the workflow, run in order for coffee, as the jobs would."""
+def run_jobs(workflow: dict[str, Any], knstack: Knstack, service: str) -> None:
+    """Every promotion command of the workflow, in order, as the jobs would run them."""
     for name in PROMOTION_JOBS:
         for command in knstack_commands(workflow["jobs"][name]):
-            args = [a.replace("$SERVICE", "coffee") for a in shlex.split(command)[1:] if a != "--download-crds"]
+            args = [a.replace("$SERVICE", service) for a in shlex.split(command)[1:] if a != "--download-crds"]
             code, _, err = knstack(*args)
             assert code == 0, (command, err)
+
+
+def test_the_workflow_commands_walk_the_example(workflow: dict[str, Any], knstack: Knstack, example_project: Path) -> None:
+    run_jobs(workflow, knstack, "coffee")
     for env in ("test", "staging", "prod"):
         assert state(example_project, env) == ("coffee-00002", None, None, None, (), "stable"), env
+    # A service with nothing new to release goes through every job without changing anything.
+    before = tree_bytes(example_project / "stacks")
+    run_jobs(workflow, knstack, "tea")
+    assert tree_bytes(example_project / "stacks") == before
 
 
 def test_the_tekton_pipeline_passes_kubeconform(example_project: Path, shared_dir: Path, tmp_path: Path, schema_cache: Path, kubeconform_binary: Path) -> None:

@@ -62,6 +62,9 @@ def test_advance_to_the_current_step_changes_nothing_and_backwards_is_refused() 
         advance(at_stage_2, (3, 1))
     with pytest.raises(StepRefused, match="nothing to advance"):
         advance(Release(stable="a-00001"))
+    assert advance(Release(stable="a-00001"), STABLE).changed is False  # a named step, already done
+    with pytest.raises(StepRefused, match="was rolled back"):
+        advance(Release(stable="a-00001", rolled_back=["a-00002"], status="rolled-back"), (1, 2))
 
 
 def test_rollback_returns_everything_to_stable_and_remembers_the_candidate() -> None:
