@@ -140,6 +140,7 @@ def advance_command(
 def rollback_command(
     service: str = typer.Argument(..., help="The Service (name, or namespace/name)."),
     stack: str = typer.Option(..., "--stack", "-s", help="The environment."),
+    force: bool = typer.Option(False, "--force", help="Roll back even if mandatory policies fail (recorded; render and validation must still pass). Needs --reason."),
     reason: str | None = REASON_OPTION,
     crds: list[Path] = CRDS_OPTION,
     download_crds: bool = DOWNLOAD_OPTION,
@@ -153,7 +154,7 @@ def rollback_command(
     release returns to its previous stable revision.
     """
     project = open_project(project_dir)
-    options = _options(False, reason, crds, download_crds, dry_run, lock_timeout)
+    options = _options(force, reason, crds, download_crds, dry_run, lock_timeout)
     gates = _gate_printer(f"rollback {service} in {stack}")
     outcome = _guarded(lambda: rollback(project, service, stack, options, on_gate=gates, notify=_note))
     return _report(outcome, dry_run)

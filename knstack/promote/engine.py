@@ -121,9 +121,7 @@ def promote(project: Project, service: str, to_env: str, options: StepOptions, *
         extra = []
         if passed.since is not None:
             extra.append(soak_gate(f"{passed.revision} at 100% in {passed.source}", passed.since, passed.soak_seconds, now, options.force))
-        outcome = _finish(project, target, planned.full, planned.transition, planned.ledger, extra, options, now, on_gate, source=passed)
-        outcome.source = passed
-        return outcome
+        return _finish(project, target, planned.full, planned.transition, planned.ledger, extra, options, now, on_gate, source=passed)
 
 
 def advance(project: Project, service: str, env: str, options: StepOptions, *, target: Target | None = None, on_gate: Callable[[GateResult], None] | None = None, notify: Notify | None = None) -> Outcome:
@@ -193,11 +191,11 @@ def _finish(
     if build is not None:
         record(validate_gate(build, options.schema, stack_file))
         moves = steps.traffic_moves(full, transition, plan, state.clusters)
-        record(policy_gate(project, build, stack_file, moves, options.force))
+        record(policy_gate(project, build, stack_file, moves, options.force, any_rule=transition.action == "rollback"))
     if not all(g.passed for g in gates):
         raise GateFailed(state.name, gates)
     diff = "".join(difflib.unified_diff(state.text.splitlines(True), new_text.splitlines(True), f"a/{stack_file}", f"b/{stack_file}"))
-    outcome = Outcome(state.name, transition, gates, stack_diff=diff)
+    outcome = Outcome(state.name, transition, gates, stack_diff=diff, source=source)
     if options.dry_run:
         return outcome
     if ledger != state.ledger:

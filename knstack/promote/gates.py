@@ -97,14 +97,16 @@ def validate_gate(build: EnvironmentBuild, options: SchemaOptions, stack_file: s
     return GateResult("validate", False, f"{counts['invalid'] + counts['error']} of {counts['objects']} objects fail", tuple(details))
 
 
-def policy_gate(project: Project, build: EnvironmentBuild, stack_file: str, steps: Sequence[CanaryStep], force: bool) -> GateResult:
+def policy_gate(project: Project, build: EnvironmentBuild, stack_file: str, steps: Sequence[CanaryStep], force: bool, *, any_rule: bool = False) -> GateResult:
+    """With `force`, canary-max-step findings pass (recorded); with `any_rule` too (a
+    rollback: returning to the stable revision must not wait for unrelated findings)."""
     try:
         validate_rule_ids(build.settings, stack_file, build.environment)
     except InputError as err:
         return GateResult("policy", False, "bad policy settings", tuple(str(p) for p in err.problems))
     report = check_build(build, canary_steps=steps, root=project.root, default_location=Location(stack_file))
     blocking = [f for f in report.findings if f.blocking]
-    forced = [f for f in blocking if force and f.rule.id == CANARY_RULE]
+    forced = [f for f in blocking if force and (any_rule or f.rule.id == CANARY_RULE)]
     failing = [f for f in blocking if f not in forced]
     moves = ", ".join(f"{s.previous}%->{s.next}%" for s in steps) or "no traffic moves"
     if failing:

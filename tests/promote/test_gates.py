@@ -151,3 +151,15 @@ def test_dry_run_shows_the_change_and_writes_nothing(knstack: Knstack, example_p
     assert code == 0, err
     assert "-      stage: 1\n+      stage: 2\n" in out and "nothing was written" in err
     assert tree_bytes(example_project) == before
+
+
+def test_a_rollback_can_be_forced_past_unrelated_policy_findings(knstack: Knstack, example_project: Path) -> None:
+    stack = example_project / "stacks" / "Pulumi.staging.yaml"
+    edit(stack, "    maxCanaryStep: 50\n", "    maxCanaryStep: 50\n    rules:\n      read-only-root-filesystem: mandatory\n")
+    err = refused(knstack, example_project, "rollback", "coffee", "--stack", "staging")
+    assert "✗ policy" in err and "read-only-root-filesystem" in err
+    code, _, err = knstack("rollback", "coffee", "--stack", "staging", "--force", "--reason", "5xx at 50%: roll back first, fix the policy after")
+    assert code == 0, err
+    assert state(example_project, "staging") == ("coffee-00001", None, None, None, ("coffee-00002",), "rolled-back")
+    forced = audit(example_project)[-1]["forced"]
+    assert forced and all(item.startswith("read-only-root-filesystem: ") for item in forced)
