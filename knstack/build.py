@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from knstack.api.loader import LoadedObject, load_files
 from knstack.api.serving import Service, TrafficTarget
@@ -18,6 +19,7 @@ from knstack.expand import Manifest, expand
 from knstack.expand.platform import CRD_NAMES
 from knstack.ledger import LedgerEntry, RevisionLedger, ledger_path, load_ledger
 from knstack.resolve import ServingPlan, resolve
+from knstack.resolve.model import RevisionPlan
 from knstack.stack import (
     Environment,
     Project,
@@ -26,10 +28,11 @@ from knstack.stack import (
     load_environment,
 )
 from knstack.stack.crdfiles import with_crd_files
-from knstack.stack.release import release_traffic
+from knstack.stack.release import Release, release_traffic
 from knstack.stack.settings import ClusterSettings, GatewayRef
 
 FILES_ENVIRONMENT = "files"
+Overrides = Mapping[str, Sequence[TrafficTarget]]
 
 
 @dataclass
@@ -37,6 +40,7 @@ class ClusterBuild:
     settings: ClusterSettings
     manifests: list[Manifest]
     warnings: list[str]
+    plan: ServingPlan | None = None  # what this cluster serves (clusters of a wave differ)
 
     @property
     def name(self) -> str:
@@ -47,6 +51,7 @@ class ClusterBuild:
 class EnvironmentBuild:
     environment: str
     settings: StackSettings
+    # Routes as the wave in progress serves them; revisions: every one some cluster serves.
     plan: ServingPlan
     ledger: RevisionLedger
     clusters: list[ClusterBuild]
@@ -82,40 +87,57 @@ def build_environment(
     *,
     backend: str | None = None,
     gateway: str | None = None,
-    traffic_overrides: Mapping[str, Sequence[TrafficTarget]] | None = None,
+    traffic_overrides: Overrides | None = None,
+    stack_data: dict[str, Any] | None = None,
+    ledger: RevisionLedger | None = None,
 ) -> EnvironmentBuild:
+    """Build an environment from its files; `stack_data` and `ledger` replace the stack
+    file's content and the ledger (a promotion builds the state it proposes, in memory)."""
     platform = load_platform(project.root / "components", env, project.root)
-    environment = load_environment(project, env, {"knative": platform} if platform else None)
+    environment = load_environment(project, env, {"knative": platform} if platform else None, data=stack_data)
     settings = with_overrides(environment.settings, backend=backend, gateway=gateway)
     settings = with_crd_files(settings, project.root, CRD_NAMES)
     ctx = settings.serving_context()
     objects = load_components(project.root / "components", env, ctx, settings.namespace, project.root)
     path = ledger_path(project.stacks_dir, env)
-    ledger = load_ledger(path, env)
+    if ledger is None:
+        ledger = load_ledger(path, env)
+    cluster_overrides = None
     if traffic_overrides is None:
-        traffic_overrides = release_overrides(environment, settings, objects, ledger)
+        releases = release_overrides(environment, settings, objects, ledger)
+        traffic_overrides, cluster_overrides = releases.environment, releases.clusters
     build = build_objects(
         objects,
         env,
         settings,
         ledger,
         traffic_overrides=traffic_overrides,
+        cluster_overrides=cluster_overrides,
         record_templates=settings.promotion.from_ is None,
     )
     build.ledger_file = path
     return build
 
 
+@dataclass(frozen=True)
+class ReleaseTraffic:
+    """Route traffic from the release state: per service as its wave in progress serves it,
+    and per cluster (clusters ahead of or behind the wave in progress differ)."""
+
+    environment: dict[str, list[TrafficTarget]]
+    clusters: dict[str, dict[str, list[TrafficTarget]]]
+
+
 def release_overrides(
     environment: Environment, settings: StackSettings, objects: Sequence[LoadedObject], ledger: RevisionLedger
-) -> dict[str, list[TrafficTarget]]:
+) -> ReleaseTraffic:
     """Route traffic for every service the environment's release state names."""
     services = {
         f"{o.obj.metadata.namespace or settings.namespace}/{o.obj.name}": o.obj
         for o in objects
         if isinstance(o.obj, Service)
     }
-    overrides: dict[str, list[TrafficTarget]] = {}
+    releases: dict[str, tuple[Release, list[TrafficTarget] | None]] = {}
     problems: list[Problem] = []
     for key, release in settings.releases.items():
         full = key if "/" in key else f"{settings.namespace}/{key}"
@@ -136,10 +158,17 @@ def release_overrides(
                         field=f"{where}.{role}",
                     )
                 )
-        overrides[full] = release_traffic(release, settings.canary, service.spec.traffic)
+        releases[full] = (release, service.spec.traffic)
     if problems:
         raise InputError(problems)
-    return overrides
+    plan = settings.canary
+    return ReleaseTraffic(
+        environment={key: release_traffic(r, plan, declared) for key, (r, declared) in releases.items()},
+        clusters={
+            c.name: {key: release_traffic(r, plan, declared, c.name) for key, (r, declared) in releases.items()}
+            for c in settings.clusters
+        },
+    )
 
 
 def build_files(paths: Sequence[Path], *, backend: str | None = None, gateway: str | None = None) -> EnvironmentBuild:
@@ -155,9 +184,12 @@ def build_objects(
     settings: StackSettings,
     ledger: RevisionLedger,
     *,
-    traffic_overrides: Mapping[str, Sequence[TrafficTarget]] | None = None,
+    traffic_overrides: Overrides | None = None,
+    cluster_overrides: Mapping[str, Overrides] | None = None,
     record_templates: bool = True,
 ) -> EnvironmentBuild:
+    """Resolve and expand per cluster; `cluster_overrides` (by cluster name) replace
+    `traffic_overrides` on the clusters they name (the waves of a release)."""
     resolved = resolve(
         objects,
         ledger,
@@ -165,16 +197,36 @@ def build_objects(
         traffic_overrides=traffic_overrides,
         record_templates=record_templates,
     )
+    plans: list[tuple[Overrides | None, ServingPlan]] = [(traffic_overrides, resolved.plan)]
     clusters = []
     for cluster in settings.clusters:
         cluster_settings = effective_cluster_settings(env, settings, cluster)
-        expansion = expand(resolved.plan, cluster_settings)
-        clusters.append(ClusterBuild(cluster_settings, expansion.manifests, expansion.warnings))
+        overrides = (cluster_overrides or {}).get(cluster.name, traffic_overrides)
+        plan = next((p for o, p in plans if o == overrides), None)
+        if plan is None:  # resolving is cheap; the ledger already holds every template
+            plan = resolve(
+                objects, resolved.ledger, default_namespace=settings.namespace,
+                traffic_overrides=overrides, record_templates=record_templates,
+            ).plan
+            plans.append((overrides, plan))
+        expansion = expand(plan, cluster_settings)
+        clusters.append(ClusterBuild(cluster_settings, expansion.manifests, expansion.warnings, plan))
     return EnvironmentBuild(
         environment=env,
         settings=settings,
-        plan=resolved.plan,
+        plan=_with_every_revision(resolved.plan, [p for _, p in plans[1:]]),
         ledger=resolved.ledger,
         clusters=clusters,
         appended=resolved.appended,
     )
+
+
+def _with_every_revision(plan: ServingPlan, others: Sequence[ServingPlan]) -> ServingPlan:
+    """`plan` with the revisions the other clusters' plans serve added (checks see them all)."""
+    if not others:
+        return plan
+    revisions: dict[tuple[str, str], RevisionPlan] = {(r.namespace, r.name): r for r in plan.revisions}
+    for other in others:
+        for revision in other.revisions:
+            revisions.setdefault((revision.namespace, revision.name), revision)
+    return ServingPlan(plan.configurations, plan.routes, tuple(revisions[k] for k in sorted(revisions)), plan.warnings)

@@ -65,14 +65,19 @@ def read_project(root: Path) -> Project:
 
 
 def load_environment(
-    project: Project, env: str, defaults: dict[str, Any] | None = None
+    project: Project, env: str, defaults: dict[str, Any] | None = None, *, data: dict[str, Any] | None = None
 ) -> Environment:
-    """The environment's settings; `defaults` (keys of `knstack:`) lie under the stack file's."""
+    """The environment's settings; `defaults` (keys of `knstack:`) lie under the stack file's.
+
+    `data` is the stack file's content to use instead of reading it (a promotion checks the
+    state it proposes before writing it).
+    """
     path = project.stack_file(env)
-    if not path.is_file():
-        known = ", ".join(project.environments()) or "none"
-        raise InputError(Problem(f"no stack file for environment {env!r} (environments: {known})", file=str(path)))
-    data = _read_yaml_mapping(path)
+    if data is None:
+        if not path.is_file():
+            known = ", ".join(project.environments()) or "none"
+            raise InputError(Problem(f"no stack file for environment {env!r} (environments: {known})", file=str(path)))
+        data = _read_yaml_mapping(path)
     config = data.get("config") or {}
     if not isinstance(config, dict):
         raise InputError(Problem("must be a mapping", file=str(path), obj=f"stack {env}", field="config"))

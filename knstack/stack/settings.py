@@ -208,6 +208,28 @@ class StackSettings(SettingsModel):
             raise ValueError("; ".join(conflicts))
         return self
 
+    @model_validator(mode="after")
+    def _releases_fit_the_plan(self) -> StackSettings:
+        """Waves name exactly the environment's clusters; each release's step exists."""
+        problems: list[str] = []
+        names = [c.name for c in self.clusters]
+        if self.canary.waves:
+            listed = [name for wave in self.canary.waves for name in wave]
+            unknown = [n for n in listed if n not in names]
+            missing = [n for n in names if n not in listed]
+            if unknown:
+                problems.append(f"canary waves name clusters this environment does not have: {', '.join(unknown)}")
+            if missing:
+                problems.append(f"canary waves leave out clusters: {', '.join(missing)} (each cluster belongs to one wave)")
+        for key, release in self.releases.items():
+            if release.stage > len(self.canary.stages):
+                problems.append(f"release {key}: stage {release.stage} does not exist (the canary plan has {len(self.canary.stages)})")
+            if release.wave > self.canary.wave_count:
+                problems.append(f"release {key}: wave {release.wave} does not exist (the canary plan has {self.canary.wave_count})")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
     @property
     def features(self) -> dict[str, str]:
         """Every Knative feature flag of the environment (from knative.config.features)."""

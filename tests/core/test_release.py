@@ -23,12 +23,27 @@ def test_the_candidate_gets_the_stage_percent(stage: int, percent: int) -> None:
 
 
 def test_release_traffic_splits_and_keeps_declared_tags() -> None:
-    declared = [TrafficTarget(revision_name="a-00001", percent=70), TrafficTarget(latest_revision=True, percent=30, tag="candidate")]
+    declared = [
+        TrafficTarget(revision_name="a-00001", percent=70, tag="old"),
+        TrafficTarget(latest_revision=True, percent=30, tag="candidate"),
+    ]
     traffic = release_traffic(Release(stable="a-00001", candidate="a-00002", stage=2), PROD, declared)
+    # A tag on a named revision stays on it; a tag that follows the latest revision follows
+    # the release's candidate (never a revision the release does not serve).
     assert [t.to_dict() for t in traffic] == [
         {"revisionName": "a-00001", "percent": 75},
         {"revisionName": "a-00002", "percent": 25},
-        {"latestRevision": True, "percent": 0, "tag": "candidate"},
+        {"revisionName": "a-00001", "percent": 0, "tag": "old"},
+        {"revisionName": "a-00002", "percent": 0, "tag": "candidate"},
+    ]
+
+
+def test_a_latest_tag_follows_the_stable_revision_after_a_rollback() -> None:
+    declared = [TrafficTarget(latest_revision=True, percent=100, tag="candidate")]
+    rolled_back = Release(stable="a-00001", rolled_back=["a-00002"], status="rolled-back")
+    assert [t.to_dict() for t in release_traffic(rolled_back, PROD, declared)] == [
+        {"revisionName": "a-00001", "percent": 100},
+        {"revisionName": "a-00001", "percent": 0, "tag": "candidate"},
     ]
 
 
