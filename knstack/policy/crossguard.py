@@ -133,6 +133,7 @@ def context_with_config(base: RuleContext, config: Mapping[str, Any] | None) -> 
         settings=settings,
         reserved_instances=bool(config.get("reservedInstances", base.reserved_instances)),
         canary_steps=steps,
+        secure_pod_defaults=base.secure_pod_defaults,
     )
 
 

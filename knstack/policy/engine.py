@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from knstack.api.waivers import MIN_REASON_LENGTH, waivers
+from knstack.expand.knative.pod_security import environment_secure_pod_defaults
 from knstack.policy.model import DISABLED, CanaryStep, Level, Manifest, Rule, RuleContext, Violation
 from knstack.policy.objects import annotations_of
 from knstack.stack.settings import StackSettings
@@ -34,6 +35,7 @@ def context_for(settings: StackSettings, canary_steps: Sequence[CanaryStep] = ()
         settings=settings.policy,
         reserved_instances=settings.reserved_instance.enabled,
         canary_steps=tuple(canary_steps),
+        secure_pod_defaults=environment_secure_pod_defaults(settings),
     )
 
 

@@ -69,6 +69,9 @@ class RuleContext:
     # The environment's default for knstack.dev/reserved-instance (no scale to zero).
     reserved_instances: bool = False
     canary_steps: tuple[CanaryStep, ...] = ()
+    # Knative's config-features secure-pod-defaults (disabled, root-allowed, enabled): how
+    # Knative completes the securityContext of the revision pods it creates.
+    secure_pod_defaults: str = "disabled"
 
     def level(self, rule: Rule) -> Level:
         return self.settings.level(rule.id, rule.severity)

@@ -11,14 +11,19 @@ from __future__ import annotations
 from knstack.api.core import Container
 from knstack.expand.namespace import UNMANAGED_NAMESPACES
 from knstack.resolve.model import RevisionPlan
-from knstack.stack.settings import ClusterSettings
+from knstack.stack.settings import ClusterSettings, StackSettings
 
 SECURE_DEFAULTS = "secure-pod-defaults"
 
 
 def secure_pod_defaults(settings: ClusterSettings) -> str:
     """The flag as the cluster will have it (knstack's install enables it unless set)."""
-    knative = settings.stack.knative
+    return environment_secure_pod_defaults(settings.stack)
+
+
+def environment_secure_pod_defaults(stack: StackSettings) -> str:
+    """`secure-pod-defaults` as an environment's Knative will have it."""
+    knative = stack.knative
     features = knative.config.features
     if knative.install and "secure_pod_defaults" not in features.model_fields_set:
         return "enabled"

@@ -15,6 +15,7 @@ SECRET_NAME = re.compile(
     re.IGNORECASE,
 )
 # Values that are secrets whatever the variable is called.
+NOT_SECRETS = frozenset({"true", "false", "yes", "no", "on", "off", "enabled", "disabled"})
 SECRET_VALUE = re.compile(
     r"(-----BEGIN [A-Z ]*PRIVATE KEY-----"
     r"|\bAKIA[0-9A-Z]{16}\b"  # AWS access key id
@@ -44,6 +45,8 @@ def env_secret_literal(obj: Manifest, ctx: RuleContext) -> Iterator[Violation]:
             if not isinstance(value, str) or not value:
                 continue
             name = str(env.get("name") or "")
+            if value.strip().lower() in NOT_SECRETS or value.strip().isdigit():
+                continue  # a switch or a number is configuration, whatever the name says
             if SECRET_VALUE.search(value):
                 reason = "holds what looks like a credential"
             elif SECRET_NAME.search(name):

@@ -126,6 +126,26 @@ def _container_problems(
             yield f"{path}.ports[{index}].hostPort", "host ports are not allowed"
 
 
+def _with_secure_pod_defaults(container: Mapping[str, Any], pod_sc: Mapping[str, Any], level: str) -> Mapping[str, Any]:
+    """The container as Knative completes it under config-features `secure-pod-defaults`.
+
+    `root-allowed` and `enabled` fill unset fields to meet "restricted" (no privilege
+    escalation, drop ALL, RuntimeDefault seccomp); `enabled` also sets runAsNonRoot.
+    Explicit values are kept, as Knative keeps them.
+    """
+    if level not in ("root-allowed", "enabled"):
+        return container
+    sc = dict(container.get("securityContext") or {})
+    sc.setdefault("allowPrivilegeEscalation", False)
+    if not (sc.get("capabilities") or {}).get("drop"):
+        sc["capabilities"] = {**(sc.get("capabilities") or {}), "drop": ["ALL"]}
+    if "seccompProfile" not in sc and "seccompProfile" not in pod_sc:
+        sc["seccompProfile"] = {"type": "RuntimeDefault"}
+    if level == "enabled" and "runAsNonRoot" not in sc and "runAsNonRoot" not in pod_sc:
+        sc["runAsNonRoot"] = True
+    return {**container, "securityContext": sc}
+
+
 @rule(
     id="pod-security-restricted",
     title='Pods meet the Pod Security "restricted" profile',
@@ -144,7 +164,10 @@ def pod_security_restricted(obj: Manifest, ctx: RuleContext) -> Iterator[Violati
     for where, message in _pod_problems(spec, base):
         yield Violation(obj, where, message)
     pod_sc = spec.get("securityContext") or {}
+    knative_defaults = str(obj.get("apiVersion", "")).startswith("serving.knative.dev/")
     for container, path in containers(spec, base):
+        if knative_defaults:
+            container = _with_secure_pod_defaults(container, pod_sc, ctx.secure_pod_defaults)
         for where, message in _container_problems(container, path, pod_sc):
             yield Violation(obj, where, f"container {container_name(container, path)!r}: {message}")
 
