@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from knstack.expand.labels import CONFIGURATION_LABEL, REVISION_LABEL, TAG_LABEL, object_meta
+from knstack.expand.labels import CONFIGURATION_LABEL, REVISION_LABEL, object_meta
 from knstack.expand.routing.common import route_annotations, route_labels
 from knstack.expand.routing.gateway_api import GATEWAY_API_VERSION, weighted_backend_refs
 from knstack.expand.routing.hosts import tag_name
@@ -69,9 +69,7 @@ def _route_ports(rev: RevisionPlan) -> list[dict[str, Any]]:
 
 
 def _service(name: str, route: RoutePlan, selector: dict[str, str], ports: list[dict[str, Any]], tag: str | None = None) -> dict[str, Any]:
-    labels = route_labels(route)
-    if tag:
-        labels = dict(sorted({**labels, TAG_LABEL: tag}.items()))
+    labels = route_labels(route, tag)
     return {
         "apiVersion": "v1",
         "kind": "Service",

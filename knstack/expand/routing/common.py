@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from knstack.errors import InputError, Problem
-from knstack.expand.labels import ROUTE_LABEL, SERVICE_LABEL, sorted_map
+from knstack.expand.labels import ROUTE_LABEL, SERVICE_LABEL, TAG_LABEL, sorted_map
 from knstack.expand.services import revision_service_port
 from knstack.resolve.model import RoutePlan, ServingPlan
 
 
-def route_labels(route: RoutePlan) -> dict[str, str]:
+def route_labels(route: RoutePlan, tag: str | None = None) -> dict[str, str]:
+    """The route's labels plus Knative's route and service labels (and the tag, for a tag host)."""
     labels = dict(route.labels)
     labels[ROUTE_LABEL] = route.name
     if route.service:
         labels[SERVICE_LABEL] = route.service
+    if tag:
+        labels[TAG_LABEL] = tag
     return sorted_map(labels)
 
 

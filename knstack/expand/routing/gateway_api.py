@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from knstack.expand.labels import TAG_LABEL, object_meta, sorted_map
+from knstack.expand.labels import object_meta
 from knstack.expand.routing.backends import Backend, revision_backends
 from knstack.expand.routing.common import (
     DEFAULT_ROUTE_HEADER,
@@ -140,9 +140,7 @@ def _httproute(
     settings: ClusterSettings,
     tag: str | None = None,
 ) -> dict[str, Any]:
-    labels = route_labels(route)
-    if tag:
-        labels = sorted_map({**labels, TAG_LABEL: tag})
+    labels = route_labels(route, tag)
     return {
         "apiVersion": GATEWAY_API_VERSION,
         "kind": "HTTPRoute",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from knstack.expand.labels import TAG_LABEL, object_meta, sorted_map
+from knstack.expand.labels import object_meta, sorted_map
 from knstack.expand.routing.backends import Backend
 from knstack.expand.routing.common import route_annotations, route_error, route_labels
 from knstack.expand.routing.hosts import tag_name
@@ -68,9 +68,7 @@ def ingress(
     annotations: dict[str, str] | None = None,
     tag: str | None = None,
 ) -> dict[str, Any]:
-    labels = route_labels(route)
-    if tag:
-        labels = sorted_map({**labels, TAG_LABEL: tag})
+    labels = route_labels(route, tag)
     path = {
         "path": "/",
         "pathType": "Prefix",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from knstack.expand.labels import TAG_LABEL, object_meta, sorted_map
+from knstack.expand.labels import object_meta
 from knstack.expand.routing.backends import Backend, revision_backends
 from knstack.expand.routing.common import (
     DEFAULT_ROUTE_HEADER,
@@ -99,9 +99,7 @@ def _virtual_service(
     settings: ClusterSettings,
     tag: str | None = None,
 ) -> dict[str, Any]:
-    labels = route_labels(route)
-    if tag:
-        labels = sorted_map({**labels, TAG_LABEL: tag})
+    labels = route_labels(route, tag)
     return {
         "apiVersion": ISTIO_API_VERSION,
         "kind": "VirtualService",
