@@ -23,6 +23,7 @@ from knstack.cli.app import group_warnings
 from knstack.errors import InputError, KnstackError, Problem
 from knstack.pulumi.components import Cluster, ClusterArgs
 from knstack.pulumi.targets import RENDER_DIR_CONFIG, Target, cluster_targets, render_root
+from knstack.render.layout import ordered
 from knstack.stack import find_project
 
 
@@ -69,6 +70,8 @@ def deploy(
         pulumi.log.warn(warning)
     deployed = []
     for target, cluster_build in zip(targets, build.clusters, strict=True):
+        # Two objects with one identity would be one resource twice: refuse as render does.
+        ordered(cluster_build.manifests, f"environment {env}, cluster {target.cluster}")
         provider = provider_for(target)
         component = Cluster(
             target.cluster,
