@@ -66,12 +66,14 @@ def deploy(
     check_ledger(build)
     render_to = render_root(project.root, render_dir_config, environ)
     targets = cluster_targets(env, build.settings, render_to, environ, project.stack_file(env))
+    for cluster_build in build.clusters:
+        # Two objects with one identity would be one resource twice: refuse as render does,
+        # before anything is registered.
+        ordered(cluster_build.manifests, f"environment {env}, cluster {cluster_build.name}")
     for warning in group_warnings(build.warnings):
         pulumi.log.warn(warning)
     deployed = []
     for target, cluster_build in zip(targets, build.clusters, strict=True):
-        # Two objects with one identity would be one resource twice: refuse as render does.
-        ordered(cluster_build.manifests, f"environment {env}, cluster {target.cluster}")
         provider = provider_for(target)
         component = Cluster(
             target.cluster,

@@ -35,8 +35,8 @@ _AMBIENT = (
 )
 
 
-def tools_environment() -> dict[str, str]:
-    """os.environ with scripts/tools-env.sh applied (PATH, PULUMI_HOME, offline switches)."""
+def source_tools_env(base: dict[str, str]) -> dict[str, str]:
+    """`base` after `source scripts/tools-env.sh`."""
     if not TOOLS_ENV.is_file():
         pytest.fail(f"{TOOLS_ENV} is missing")
     script = 'source "$1" >/dev/null && env -0'
@@ -44,11 +44,17 @@ def tools_environment() -> dict[str, str]:
         ["bash", "-c", script, "tools-env", str(TOOLS_ENV)],
         capture_output=True,
         check=False,
-        env=dict(os.environ),
+        env=base,
     )
     if done.returncode != 0:
         pytest.fail(f"sourcing {TOOLS_ENV} failed: {done.stderr.decode(errors='replace')}")
-    env = dict(item.split("=", 1) for item in done.stdout.decode().split("\0") if "=" in item)
+    return dict(item.split("=", 1) for item in done.stdout.decode().split("\0") if "=" in item)
+
+
+def tools_environment() -> dict[str, str]:
+    """os.environ with scripts/tools-env.sh applied (PATH, PULUMI_HOME, offline switches),
+    without anything that would point the engine at a real backend or cluster."""
+    env = source_tools_env(dict(os.environ))
     for name in _AMBIENT:
         env.pop(name, None)
     return env

@@ -7,16 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.pulumi_cli import REPO, check_tools, tools_environment
+from tests.e2e.pulumi_cli import REPO, check_tools, source_tools_env, tools_environment
 
 
 def test_tools_env_points_pulumi_at_the_bootstrapped_tools() -> None:
-    env = tools_environment()
+    base = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_")}
+    env = source_tools_env(base)
     assert str(REPO / ".tools" / "bin") in env["PATH"].split(os.pathsep)
     assert env["PULUMI_HOME"] == str(REPO / ".tools" / "pulumi-home")
     assert env["PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION"] == "true"
-    # the language host joins PULUMI_PYTHON_CMD onto the virtualenv Pulumi.yaml names
-    assert "PULUMI_PYTHON_CMD" not in env and "KUBECONFIG" not in env
+    assert env["PULUMI_IGNORE_AMBIENT_PLUGINS"] == "true"
+    # The language host joins PULUMI_PYTHON_CMD onto the virtualenv Pulumi.yaml names, so
+    # tools-env.sh must leave it unset (".venv/bin//abs/path/python" otherwise).
+    assert "PULUMI_PYTHON_CMD" not in env
+    # and the tests never inherit a backend or a cluster
+    assert not {"PULUMI_BACKEND_URL", "KUBECONFIG"} & set(tools_environment())
 
 
 def test_a_missing_tool_fails_and_says_how_to_get_it(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pulumi
+import pulumi_kubernetes as k8s
 import pytest
 
 from knstack.build import build_environment
@@ -215,3 +216,55 @@ def test_two_objects_with_one_identity_are_refused_as_render_refuses_them(
         "two objects would be written as HTTPRoute.gateway.networking.k8s.io coffee-shop/canary-espresso"
         in str(caught.value)
     )
+
+
+# API groups of the example's custom resources (their CRDs come from Knative, Gateway API,
+# KEDA and Istio); every other group is built into Kubernetes.
+CRD_GROUPS = {
+    "serving.knative.dev",
+    "networking.internal.knative.dev",
+    "caching.internal.knative.dev",
+    "gateway.networking.k8s.io",
+    "keda.sh",
+    "http.keda.sh",
+    "networking.istio.io",
+}
+
+
+@pytest.mark.parametrize("env", ["prod", "lab"])
+def test_built_in_kinds_use_the_typed_classes_and_the_rest_custom_resources(env: str) -> None:
+    monitor, deployed = run_mocked(
+        lambda: program.deploy(REPO, env), project="coffee-shop", stack=env
+    )
+    registered = [pair for d in deployed for pair in d.component.registry.registered]
+    assert len(registered) == len(monitor.objects())
+    typed, custom = set(), set()
+    for manifest, resource in registered:
+        group = manifest["apiVersion"].rpartition("/")[0]
+        if group in CRD_GROUPS:
+            assert isinstance(resource, k8s.apiextensions.CustomResource), manifest["kind"]
+            custom.add(manifest["kind"])
+        else:
+            cls = type(resource)
+            assert cls.__name__ == manifest["kind"], cls
+            assert cls.__module__.startswith(
+                f"pulumi_kubernetes.{group.split('.')[0] or 'core'}."
+            ), cls
+            typed.add(manifest["kind"])
+    if env == "prod":
+        assert custom == {"HTTPRoute", "VirtualService", "ScaledObject", "HTTPScaledObject"}
+        assert typed == {
+            "Namespace",
+            "Deployment",
+            "Service",
+            "HorizontalPodAutoscaler",
+            "PodDisruptionBudget",
+        }
+    else:
+        assert custom == {"Service", "Image", "Certificate"}
+        assert {
+            "CustomResourceDefinition",
+            "ClusterRole",
+            "MutatingWebhookConfiguration",
+            "ConfigMap",
+        } <= typed
