@@ -47,12 +47,6 @@ class Owner:
     name: str = ""
     service: str | None = None
 
-    @property
-    def ref(self) -> str:
-        if self.kind in ("cluster", "platform"):
-            return self.kind
-        return f"{self.kind.capitalize()} {self.namespace}/{self.name}"
-
 
 def object_ref(manifest: Manifest) -> str:
     """`Deployment coffee-shop/coffee-00001-deployment` (for messages)."""

@@ -13,6 +13,7 @@ from knstack.build import build_environment
 from knstack.cli import main as knstack_main
 from knstack.ledger import save_ledger
 from knstack.pulumi import program
+from knstack.pulumi.resources import register_manifest
 from knstack.stack import find_project
 from tests.pulumi.mock_harness import (
     CLUSTER_TYPE,
@@ -268,3 +269,21 @@ def test_built_in_kinds_use_the_typed_classes_and_the_rest_custom_resources(env:
             "MutatingWebhookConfiguration",
             "ConfigMap",
         } <= typed
+
+
+def test_every_top_level_field_of_a_custom_resource_is_kept() -> None:
+    """apiextensions.CustomResource carries metadata and spec only; other fields still go."""
+    manifest = {
+        "apiVersion": "example.com/v1",
+        "kind": "Widget",
+        "metadata": {"name": "w", "namespace": "shop"},
+        "data": {"colour": "blue"},
+    }
+
+    def program_() -> None:
+        register_manifest("c/shop/w", manifest, pulumi.ResourceOptions())
+
+    monitor, _ = run_mocked(program_, project="p", stack="s")
+    (widget,) = monitor.objects()
+    assert widget.type == "kubernetes:example.com/v1:Widget"
+    assert widget.inputs == manifest
