@@ -75,9 +75,11 @@ def deploy(
     deployed = []
     for target, cluster_build in zip(targets, build.clusters, strict=True):
         provider = provider_for(target)
+        # A cluster's own plan where the build gives one (clusters of a canary wave differ).
+        plan = getattr(cluster_build, "plan", None) or build.plan
         component = Cluster(
             target.cluster,
-            ClusterArgs(cluster_build, build.plan),
+            ClusterArgs(cluster_build, plan),
             pulumi.ResourceOptions(providers=[provider]),
         )
         deployed.append(Deployed(target, component))
