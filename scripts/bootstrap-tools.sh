@@ -2,6 +2,7 @@
 # Builds knstack's Go-based tools from pinned Go modules into .tools/ (gitignored):
 #   .tools/bin/pulumi                       Pulumi CLI                 (tools/pulumi)
 #   .tools/bin/pulumi-language-python(+-exec) Python language host + shim (tools/pulumi-language-python)
+#   .tools/bin/pulumi-analyzer-policy-python  runner of Python CrossGuard packs (sdk/v3 module)
 #   .tools/bin/pulumi-resource-kubernetes   Kubernetes resource plugin (tools/pulumi-kubernetes)
 #   .tools/bin/kubeconform                  manifest validator         (tools/kubeconform)
 #   .tools/pulumi-home/                     PULUMI_HOME with the kubernetes plugin installed under
@@ -171,6 +172,20 @@ if [ "$use_system_pulumi" = "0" ]; then
     [ -f "$shim" ] || die "pulumi-language-python-exec not found in $sdk_dir"
     install -m 0755 "$shim" "$bin_dir/pulumi-language-python-exec"
     echo "$k" > "$stamp_dir/pulumi-language-python"
+  fi
+
+  # --- CrossGuard runner for Python policy packs -----------------------------------------------
+  # `pulumi preview --policy-pack DIR` starts a Python pack through the analyzer plugin
+  # pulumi-analyzer-policy-python (a shell script the engine looks for on PATH or next to
+  # pulumi; it honours the pack's `virtualenv` option). It ships in the same sdk/v3 module.
+  k="$(key pulumi-analyzer-policy-python "from=sdk/v3@$pulumi_sdk_ver")"
+  if ! stamp_ok pulumi-analyzer-policy-python "$k" || [ ! -x "$bin_dir/pulumi-analyzer-policy-python" ]; then
+    need_go
+    sdk_dir="$(moddir pulumi "github.com/pulumi/pulumi/sdk/v3@$pulumi_sdk_ver")"
+    runner="$sdk_dir/python/dist/pulumi-analyzer-policy-python"
+    [ -f "$runner" ] || die "pulumi-analyzer-policy-python not found in $sdk_dir"
+    install -m 0755 "$runner" "$bin_dir/pulumi-analyzer-policy-python"
+    echo "$k" > "$stamp_dir/pulumi-analyzer-policy-python"
   fi
 fi
 

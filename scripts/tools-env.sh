@@ -35,11 +35,9 @@ fi
 if [ -z "${PULUMI_CONFIG_PASSPHRASE+x}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
   export PULUMI_CONFIG_PASSPHRASE=""
 fi
-# The Python language host runs programs with this interpreter unless Pulumi.yaml sets
-# runtime.options.virtualenv: default to the project's venv (pulumi SDKs pinned in pyproject).
-if [ -z "${PULUMI_PYTHON_CMD:-}" ] && [ -x "$_knstack_root/.venv/bin/python" ]; then
-  export PULUMI_PYTHON_CMD="$_knstack_root/.venv/bin/python"
-fi
+# No PULUMI_PYTHON_CMD: Pulumi.yaml and policies/PulumiPolicy.yaml name the interpreter through
+# their `virtualenv` option, and the language host joins PULUMI_PYTHON_CMD onto the
+# virtualenv's bin/ (an absolute path there makes ".venv/bin//abs/path/python").
 
 # Not set here, but note: a KUBECONFIG variable makes a kubernetes Provider with
 # render_yaml_to_directory fail ("kubeconfig" arg is not compatible with

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from pulumi_policy import (
@@ -30,11 +31,13 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from knstack.components import load_platform
+from knstack.errors import InputError
 from knstack.policy.engine import context_for, judge
 from knstack.policy.model import MANDATORY, CanaryStep, Manifest, Rule, RuleContext, Violation
 from knstack.policy.objects import identity, ref
 from knstack.policy.registry import all_rules
-from knstack.stack.loader import CONFIG_NAMESPACE, parse_settings
+from knstack.stack.loader import CONFIG_NAMESPACE, find_project, parse_settings
 from knstack.stack.policy_settings import PolicySettings
 from knstack.stack.settings import StackSettings
 
@@ -91,8 +94,15 @@ def manifest_from_resource(resource_type: str, props: Mapping[str, Any]) -> Mani
     return manifest
 
 
-def stack_settings_from_environment(environ: Mapping[str, str] | None = None) -> StackSettings:
-    """The stack's `knstack:` settings as Pulumi passes config to policy packs (or defaults)."""
+def stack_settings_from_environment(
+    environ: Mapping[str, str] | None = None, project_dir: Path | None = None
+) -> StackSettings:
+    """The stack's `knstack:` settings as Pulumi passes config to policy packs (or defaults).
+
+    With `project_dir` inside a knstack project, the components' `knative_platform` lies
+    under the stack config, as `knstack.build` lays it (the Knative install and config the
+    rules judge against, e.g. secure-pod-defaults, can come from there).
+    """
     environ = os.environ if environ is None else environ
     raw = environ.get("PULUMI_CONFIG")
     if not raw:
@@ -102,7 +112,20 @@ def stack_settings_from_environment(environ: Mapping[str, str] | None = None) ->
         for key, value in json.loads(raw).items()
         if key.startswith(CONFIG_NAMESPACE + ":")
     }
-    return parse_settings(config, "Pulumi stack config", environ.get("PULUMI_STACK", "(stack)"))
+    env = environ.get("PULUMI_STACK", "(stack)")
+    defaults = _components_platform(project_dir, env) if project_dir is not None else None
+    return parse_settings(config, "Pulumi stack config", env, defaults)
+
+
+def _components_platform(project_dir: Path, env: str) -> dict[str, Any] | None:
+    try:
+        project = find_project(project_dir)
+        platform = load_platform(project.root / "components", env, project.root)
+    except InputError:
+        # Outside a knstack project: the stack config alone. (A broken platform also fails
+        # the Pulumi program itself, which says why.)
+        return None
+    return {"knative": platform} if platform else None
 
 
 def _decoded(value: Any) -> Any:
@@ -222,7 +245,8 @@ def crossguard_policies(
 ) -> list[ResourceValidationPolicy | StackValidationPolicy]:
     """One policy per rule, named by the rule id, at the environment's level for it."""
     if settings is None:
-        settings = stack_settings_from_environment()
+        # Pulumi starts the pack in its own directory, inside the project it checks.
+        settings = stack_settings_from_environment(project_dir=Path.cwd())
     base = context_for(settings)
     policies: list[ResourceValidationPolicy | StackValidationPolicy] = []
     for rule in all_rules():

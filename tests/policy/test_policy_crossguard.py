@@ -11,6 +11,7 @@ from pathlib import Path
 
 import grpc
 import pytest
+import yaml
 from google.protobuf import empty_pb2, struct_pb2
 from policy_harness import Setup, crossguard_path, engine_props, resource_type, urn
 from pulumi.runtime import proto
@@ -265,3 +266,17 @@ def test_the_pack_judges_the_stack(pack: proto.AnalyzerStub, example) -> None:
             "urn:pulumi:prod::coffee-shop::kubernetes:apps/v1:Deployment::tea-00001-deployment",
         )
     ]
+
+
+def test_the_components_platform_lies_under_the_stack_config(repo_root: Path) -> None:
+    """lab installs Knative through components/platform.py, not its stack file: the pack,
+    started in policies/, reads it as `knstack.build` does."""
+    stack = yaml.safe_load((repo_root / "stacks" / "Pulumi.lab.yaml").read_text(encoding="utf-8"))
+    config = {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in stack["config"].items()}
+    environ = {"PULUMI_STACK": "lab", "PULUMI_CONFIG": json.dumps(config)}
+    alone = stack_settings_from_environment(environ)
+    settings = stack_settings_from_environment(environ, project_dir=repo_root / "policies")
+    assert alone.knative.install is False
+    assert settings.knative.install is True
+    assert settings.knative.config.autoscaler.scale_to_zero_grace_period == "60s"
+    assert settings.knative.kourier == alone.knative.kourier  # the stack file's own keys win
