@@ -1,11 +1,26 @@
 #!/usr/bin/env bash
-# The main job on the built-in example: render every environment of the coffee shop
-# (test, staging, prod) into out/, with the ledgers checked (--locked).
+# The main job on the built-in example (the coffee shop): for every environment, render
+# the manifests into out/<env>/<cluster>/ with the ledgers checked (--locked), validate
+# them with kubeconform -strict, and run the policy checks. Then show where each service
+# stands. Exits non-zero if any step fails.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 scripts/bootstrap.sh
-for env in test staging prod; do
+
+# CRDs for custom resources (Gateway API, KEDA, Istio, Knative): a directory of CRD files.
+crds="${KNSTACK_CRDS:-$root/../shared/upstream}"
+
+for env in test staging prod lab; do
+  echo "== $env" >&2
   .venv/bin/knstack render --stack "$env" --locked
+  if [ -d "$crds" ]; then
+    .venv/bin/knstack validate --stack "$env" --crds "$crds"
+  else
+    echo "skipping validate: set KNSTACK_CRDS to a directory of CRDs (or use --download-crds)" >&2
+  fi
+  .venv/bin/knstack check --stack "$env" >/dev/null
+  echo "policy checks passed for $env" >&2
 done
+.venv/bin/knstack status
 echo "Rendered manifests are in $root/out/<env>/<cluster>/" >&2
