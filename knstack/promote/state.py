@@ -7,14 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from knstack.components import load_platform
 from knstack.errors import InputError, Problem
 from knstack.ledger import RevisionLedger, ledger_path, load_ledger
 from knstack.stack import Project, StackSettings, load_environment
+from knstack.stack.loader import parse_yaml_mapping
 from knstack.stack.release import Release
-from knstack.yamlio import load_yaml
 
 
 @dataclass(frozen=True)
@@ -59,14 +57,5 @@ def load_state(project: Project, env: str, text: str | None = None) -> EnvState:
 
 
 def stack_data(text: str, path: Path) -> dict[str, Any]:
-    try:
-        data = load_yaml(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise InputError(Problem(f"invalid YAML: {getattr(err, 'problem', err)}", file=where)) from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise InputError(Problem("must be a YAML mapping", file=str(path)))
-    return data
+    """A stack file's content (as it would be after an edit), parsed with the loader's rules."""
+    return parse_yaml_mapping(text, path)
