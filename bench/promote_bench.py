@@ -32,7 +32,9 @@ def main() -> None:
         root.mkdir()
         shutil.copy2(REPO / "Pulumi.yaml", root / "Pulumi.yaml")
         for folder in ("components", "stacks"):
-            shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(
+                REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__")
+            )
         os.environ.setdefault("KNSTACK_CACHE_DIR", str(Path(tmp) / "cache"))
         project = read_project(root)
         options = StepOptions(schema=SchemaOptions(crd_paths=(CRDS,)))
@@ -51,10 +53,16 @@ def main() -> None:
             step(on_gate)
             timings.append((label, time.perf_counter() - start, gates))
 
-        timed("advance staging (cold cache)", lambda g: advance(project, "coffee", "staging", options, on_gate=g))
+        timed(
+            "advance staging (cold cache)",
+            lambda g: advance(project, "coffee", "staging", options, on_gate=g),
+        )
         timed("promote to prod", lambda g: promote(project, "coffee", "prod", options, on_gate=g))
         for n in range(8):
-            timed(f"advance prod #{n + 1}", lambda g: advance(project, "coffee", "prod", options, on_gate=g))
+            timed(
+                f"advance prod #{n + 1}",
+                lambda g: advance(project, "coffee", "prod", options, on_gate=g),
+            )
         start = time.perf_counter()
         records, _ = status_records(project)
         status_seconds = time.perf_counter() - start
@@ -64,10 +72,16 @@ def main() -> None:
 
     print(f"{'step':32} {'total':>7} {'render':>7} {'validate':>9} {'policy':>7}")
     for label, total, gates in timings:
-        print(f"{label:32} {total:6.2f}s {gates.get('render', 0):6.2f}s {gates.get('validate', 0):8.2f}s {gates.get('policy', 0):6.2f}s")
+        print(
+            f"{label:32} {total:6.2f}s {gates.get('render', 0):6.2f}s {gates.get('validate', 0):8.2f}s {gates.get('policy', 0):6.2f}s"
+        )
     warm = [total for label, total, _ in timings[1:]]
-    print(f"warm steps: median {statistics.median(warm):.2f}s, max {max(warm):.2f}s over {len(warm)} steps")
-    print(f"status ({len(records)} records, 4 environments built): {status_seconds:.2f}s; diff staging prod: {diff_seconds:.2f}s")
+    print(
+        f"warm steps: median {statistics.median(warm):.2f}s, max {max(warm):.2f}s over {len(warm)} steps"
+    )
+    print(
+        f"status ({len(records)} records, 4 environments built): {status_seconds:.2f}s; diff staging prod: {diff_seconds:.2f}s"
+    )
 
 
 if __name__ == "__main__":

@@ -59,7 +59,9 @@ def main(counts: list[int]) -> None:
             root = write_synthetic_project(Path(tmp) / "project", count)
             render_s, peak_kib = render_in_subprocess(root, Path(tmp) / "out")
             dump_s, objects = bare_serialisation_seconds(root)
-        print(f"{count:>6} {objects:>8} {render_s:>9.2f} {peak_kib / 1024:>9.1f} {dump_s:>8.2f} {render_s / dump_s:>6.1f}")
+        print(
+            f"{count:>6} {objects:>8} {render_s:>9.2f} {peak_kib / 1024:>9.1f} {dump_s:>8.2f} {render_s / dump_s:>6.1f}"
+        )
     _ = resource  # imported for the subprocess snippet's sake
 
 

@@ -39,7 +39,9 @@ def timed(args: list[str], env: dict[str, str], expect: int = 0) -> str:
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != expect:
-        raise SystemExit(f"{' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
+        raise SystemExit(
+            f"{' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
+        )
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return f"{elapsed:.2f}/{cpu:.2f}"
 
@@ -58,7 +60,9 @@ def run(count: int, crds: Path) -> str:
         out = Path(tmp) / "out"
         timed(knstack("render", "--stack", ENVIRONMENT, "-C", str(root), "--out", str(out)), env)
         files = timed(knstack("validate", str(out / ENVIRONMENT)), env)
-        objects = sum(1 for p in (out / ENVIRONMENT).rglob("*.yaml") if p.name != "kustomization.yaml")
+        objects = sum(
+            1 for p in (out / ENVIRONMENT).rglob("*.yaml") if p.name != "kustomization.yaml"
+        )
         bare = timed(bare_kubeconform(out / ENVIRONMENT, cache, crds), env)
     return f"{count:>6} {objects:>8} {cold:>12} {warm:>12} {files:>12} {bare:>14}"
 
@@ -79,7 +83,9 @@ def main() -> None:
     parser.add_argument("counts", nargs="*", type=int, default=[100, 1000])
     parser.add_argument("--crds", type=Path, default=DEFAULT_CRDS)
     args = parser.parse_args()
-    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; figures are wall/cpu seconds")
+    print(
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; figures are wall/cpu seconds"
+    )
     print(f"{'N':>6} {'objects':>8} {'cold':>12} {'warm':>12} {'files':>12} {'kubeconform':>14}")
     for count in args.counts:
         print(run(count, args.crds), flush=True)

@@ -29,7 +29,9 @@ coffee = Service(
     metadata=ObjectMeta(name="coffee", labels={"app.kubernetes.io/part-of": "coffee-shop"}),
     spec=ServiceSpec(
         template=RevisionTemplateSpec(
-            metadata=ObjectMeta(annotations=Autoscaling(min_scale=1, max_scale=10, target=50).annotations()),
+            metadata=ObjectMeta(
+                annotations=Autoscaling(min_scale=1, max_scale=10, target=50).annotations()
+            ),
             spec=RevisionSpec(
                 container_concurrency=100,
                 timeout_seconds=60,
@@ -42,7 +44,9 @@ coffee = Service(
                             limits={"cpu": "500m", "memory": "256Mi"},
                         ),
                         readiness_probe=Probe(http_get=HTTPGetAction(path="/healthz")),
-                        liveness_probe=Probe(http_get=HTTPGetAction(path="/healthz"), period_seconds=15),
+                        liveness_probe=Probe(
+                            http_get=HTTPGetAction(path="/healthz"), period_seconds=15
+                        ),
                     )
                 ],
             ),

@@ -24,7 +24,9 @@ tea = Service(
     spec=ServiceSpec(
         template=RevisionTemplateSpec(
             metadata=ObjectMeta(
-                annotations=Autoscaling(klass=HPA, metric="cpu", target=70, min_scale=2, max_scale=8, window=120).annotations()
+                annotations=Autoscaling(
+                    klass=HPA, metric="cpu", target=70, min_scale=2, max_scale=8, window=120
+                ).annotations()
             ),
             spec=RevisionSpec(
                 containers=[

@@ -67,7 +67,9 @@ class EnvironmentBuild:
         return list(seen)
 
 
-def with_overrides(settings: StackSettings, *, backend: str | None = None, gateway: str | None = None) -> StackSettings:
+def with_overrides(
+    settings: StackSettings, *, backend: str | None = None, gateway: str | None = None
+) -> StackSettings:
     """The settings with the command line's one-run overrides (values checked by the CLI)."""
     if backend is not None:
         settings = settings.model_copy(update={"backend": backend})
@@ -76,8 +78,13 @@ def with_overrides(settings: StackSettings, *, backend: str | None = None, gatew
         def regate(ref: GatewayRef) -> GatewayRef:
             return ref.with_kind(gateway)
 
-        clusters = [c.model_copy(update={"gateway": regate(c.gateway)}) if c.gateway else c for c in settings.clusters]
-        settings = settings.model_copy(update={"gateway": regate(settings.gateway), "clusters": clusters})
+        clusters = [
+            c.model_copy(update={"gateway": regate(c.gateway)}) if c.gateway else c
+            for c in settings.clusters
+        ]
+        settings = settings.model_copy(
+            update={"gateway": regate(settings.gateway), "clusters": clusters}
+        )
     return settings
 
 
@@ -94,11 +101,15 @@ def build_environment(
     """Build an environment from its files; `stack_data` and `ledger` replace the stack
     file's content and the ledger (a promotion builds the state it proposes, in memory)."""
     platform = load_platform(project.root / "components", env, project.root)
-    environment = load_environment(project, env, {"knative": platform} if platform else None, data=stack_data)
+    environment = load_environment(
+        project, env, {"knative": platform} if platform else None, data=stack_data
+    )
     settings = with_overrides(environment.settings, backend=backend, gateway=gateway)
     settings = with_crd_files(settings, project.root, CRD_NAMES)
     ctx = settings.serving_context()
-    objects = load_components(project.root / "components", env, ctx, settings.namespace, project.root)
+    objects = load_components(
+        project.root / "components", env, ctx, settings.namespace, project.root
+    )
     path = ledger_path(project.stacks_dir, env)
     if ledger is None:
         ledger = load_ledger(path, env)
@@ -129,7 +140,10 @@ class ReleaseTraffic:
 
 
 def release_overrides(
-    environment: Environment, settings: StackSettings, objects: Sequence[LoadedObject], ledger: RevisionLedger
+    environment: Environment,
+    settings: StackSettings,
+    objects: Sequence[LoadedObject],
+    ledger: RevisionLedger,
 ) -> ReleaseTraffic:
     """Route traffic for every service the environment's release state names."""
     services = {
@@ -144,7 +158,14 @@ def release_overrides(
         where = f'config."knstack:releases".{key}'
         service = services.get(full)
         if service is None:
-            problems.append(Problem(f"no Service {full} in the components", file=str(environment.file), obj=f"stack {environment.name}", field=where))
+            problems.append(
+                Problem(
+                    f"no Service {full} in the components",
+                    file=str(environment.file),
+                    obj=f"stack {environment.name}",
+                    field=where,
+                )
+            )
             continue
         for role in ("stable", "candidate"):
             revision = getattr(release, role)
@@ -163,19 +184,28 @@ def release_overrides(
         raise InputError(problems)
     plan = settings.canary
     return ReleaseTraffic(
-        environment={key: release_traffic(r, plan, declared) for key, (r, declared) in releases.items()},
+        environment={
+            key: release_traffic(r, plan, declared) for key, (r, declared) in releases.items()
+        },
         clusters={
-            c.name: {key: release_traffic(r, plan, declared, c.name) for key, (r, declared) in releases.items()}
+            c.name: {
+                key: release_traffic(r, plan, declared, c.name)
+                for key, (r, declared) in releases.items()
+            }
             for c in settings.clusters
         },
     )
 
 
-def build_files(paths: Sequence[Path], *, backend: str | None = None, gateway: str | None = None) -> EnvironmentBuild:
+def build_files(
+    paths: Sequence[Path], *, backend: str | None = None, gateway: str | None = None
+) -> EnvironmentBuild:
     """Plain Knative YAML with default settings; history comes from the files alone."""
     settings = with_overrides(StackSettings(), backend=backend, gateway=gateway)
     objects = load_files(paths, settings.serving_context(), settings.namespace)
-    return build_objects(objects, FILES_ENVIRONMENT, settings, RevisionLedger(environment=FILES_ENVIRONMENT))
+    return build_objects(
+        objects, FILES_ENVIRONMENT, settings, RevisionLedger(environment=FILES_ENVIRONMENT)
+    )
 
 
 def build_objects(
@@ -205,12 +235,17 @@ def build_objects(
         plan = next((p for o, p in plans if o == overrides), None)
         if plan is None:  # resolving is cheap; the ledger already holds every template
             plan = resolve(
-                objects, resolved.ledger, default_namespace=settings.namespace,
-                traffic_overrides=overrides, record_templates=record_templates,
+                objects,
+                resolved.ledger,
+                default_namespace=settings.namespace,
+                traffic_overrides=overrides,
+                record_templates=record_templates,
             ).plan
             plans.append((overrides, plan))
         expansion = expand(plan, cluster_settings)
-        clusters.append(ClusterBuild(cluster_settings, expansion.manifests, expansion.warnings, plan))
+        clusters.append(
+            ClusterBuild(cluster_settings, expansion.manifests, expansion.warnings, plan)
+        )
     return EnvironmentBuild(
         environment=env,
         settings=settings,
@@ -225,8 +260,15 @@ def _with_every_revision(plan: ServingPlan, others: Sequence[ServingPlan]) -> Se
     """`plan` with the revisions the other clusters' plans serve added (checks see them all)."""
     if not others:
         return plan
-    revisions: dict[tuple[str, str], RevisionPlan] = {(r.namespace, r.name): r for r in plan.revisions}
+    revisions: dict[tuple[str, str], RevisionPlan] = {
+        (r.namespace, r.name): r for r in plan.revisions
+    }
     for other in others:
         for revision in other.revisions:
             revisions.setdefault((revision.namespace, revision.name), revision)
-    return ServingPlan(plan.configurations, plan.routes, tuple(revisions[k] for k in sorted(revisions)), plan.warnings)
+    return ServingPlan(
+        plan.configurations,
+        plan.routes,
+        tuple(revisions[k] for k in sorted(revisions)),
+        plan.warnings,
+    )

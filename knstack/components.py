@@ -25,7 +25,9 @@ ENTRY_ATTRIBUTE = "knative_objects"
 PLATFORM_ATTRIBUTE = "knative_platform"
 
 
-def load_components(directory: Path, env: str, ctx: ServingContext, default_namespace: str, root: Path | None = None) -> list[LoadedObject]:
+def load_components(
+    directory: Path, env: str, ctx: ServingContext, default_namespace: str, root: Path | None = None
+) -> list[LoadedObject]:
     """Every Knative object the components define, validated, in a stable order."""
     if not directory.is_dir():
         raise InputError(Problem("the components directory does not exist", file=str(directory)))
@@ -74,7 +76,9 @@ def load_platform(directory: Path, env: str, root: Path | None = None) -> dict[s
     return platform.model_dump(by_alias=True, exclude_unset=True)
 
 
-def _load_relative(path: Path, root: Path, ctx: ServingContext, default_namespace: str) -> list[LoadedObject]:
+def _load_relative(
+    path: Path, root: Path, ctx: ServingContext, default_namespace: str
+) -> list[LoadedObject]:
     """Load a YAML file, naming it relative to the project root in messages."""
     return load_file(path, ctx, default_namespace, display=str(_relative(path, root)))
 
@@ -86,7 +90,9 @@ def _relative(path: Path, root: Path) -> Path:
         return path
 
 
-def _python_objects(directory: Path, env: str, ctx: ServingContext, default_namespace: str, root: Path) -> list[LoadedObject]:
+def _python_objects(
+    directory: Path, env: str, ctx: ServingContext, default_namespace: str, root: Path
+) -> list[LoadedObject]:
     package = _import_package(directory)
     entry = getattr(package, ENTRY_ATTRIBUTE, None)
     init_file = _relative(directory / "__init__.py", root)
@@ -95,14 +101,27 @@ def _python_objects(directory: Path, env: str, ctx: ServingContext, default_name
     try:
         objects = entry(env) if callable(entry) else entry
     except Exception as err:  # user code: report where, not a traceback
-        raise InputError(Problem(f"{ENTRY_ATTRIBUTE}({env!r}) failed: {type(err).__name__}: {err}", file=_user_frame(err) or str(init_file))) from None
+        raise InputError(
+            Problem(
+                f"{ENTRY_ATTRIBUTE}({env!r}) failed: {type(err).__name__}: {err}",
+                file=_user_frame(err) or str(init_file),
+            )
+        ) from None
     loaded: list[LoadedObject] = []
     problems: list[Problem] = []
     for index, obj in enumerate(objects):
         if not isinstance(obj, Service | Configuration | Route):
-            problems.append(Problem(f"expected a knstack Service, Configuration or Route, got {type(obj).__name__}", file=str(init_file), field=f"{ENTRY_ATTRIBUTE}[{index}]"))
+            problems.append(
+                Problem(
+                    f"expected a knstack Service, Configuration or Route, got {type(obj).__name__}",
+                    file=str(init_file),
+                    field=f"{ENTRY_ATTRIBUTE}[{index}]",
+                )
+            )
             continue
-        source = Source(str(_relative(Path(_defining_file(package, obj) or directory / "__init__.py"), root)))
+        source = Source(
+            str(_relative(Path(_defining_file(package, obj) or directory / "__init__.py"), root))
+        )
         try:
             check_object(obj, source, ctx, default_namespace)
         except InputError as err:
@@ -120,7 +139,9 @@ def _import_package(directory: Path) -> ModuleType:
     name = f"knstack_components_{digest}"
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, directory / "__init__.py", submodule_search_locations=[str(directory)])
+    spec = importlib.util.spec_from_file_location(
+        name, directory / "__init__.py", submodule_search_locations=[str(directory)]
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
@@ -131,7 +152,12 @@ def _import_package(directory: Path) -> ModuleType:
         raise
     except Exception as err:
         del sys.modules[name]
-        raise InputError(Problem(f"importing the components failed: {type(err).__name__}: {err}", file=_user_frame(err) or str(directory / "__init__.py"))) from None
+        raise InputError(
+            Problem(
+                f"importing the components failed: {type(err).__name__}: {err}",
+                file=_user_frame(err) or str(directory / "__init__.py"),
+            )
+        ) from None
     return module
 
 

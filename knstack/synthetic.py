@@ -20,14 +20,22 @@ VERSIONS = ("1.0.0", "1.1.0", "1.2.0")
 
 def _template(index: int, version: str) -> dict:
     return {
-        "metadata": {"annotations": {"autoscaling.knative.dev/min-scale": "1", "autoscaling.knative.dev/max-scale": "5"}},
+        "metadata": {
+            "annotations": {
+                "autoscaling.knative.dev/min-scale": "1",
+                "autoscaling.knative.dev/max-scale": "5",
+            }
+        },
         "spec": {
             "containerConcurrency": 50,
             "containers": [
                 {
                     "image": f"registry.example.com/bench/svc-{index:05d}:{version}",
                     "env": [{"name": "VERSION", "value": version}],
-                    "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"cpu": "250m", "memory": "128Mi"}},
+                    "resources": {
+                        "requests": {"cpu": "50m", "memory": "64Mi"},
+                        "limits": {"cpu": "250m", "memory": "128Mi"},
+                    },
                     "readinessProbe": {"httpGet": {"path": "/healthz"}},
                 }
             ],
@@ -56,7 +64,9 @@ def write_synthetic_project(root: Path, count: int) -> Path:
     """Create a project with `count` services in `root`; returns `root`."""
     (root / "components").mkdir(parents=True, exist_ok=True)
     (root / "stacks").mkdir(exist_ok=True)
-    (root / "Pulumi.yaml").write_text("name: bench\nruntime: python\nstackConfigDir: stacks\n", encoding="utf-8")
+    (root / "Pulumi.yaml").write_text(
+        "name: bench\nruntime: python\nstackConfigDir: stacks\n", encoding="utf-8"
+    )
     (root / "stacks" / f"Pulumi.{ENVIRONMENT}.yaml").write_text(
         "config:\n"
         f"  knstack:namespace: {NAMESPACE}\n"

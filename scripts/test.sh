@@ -5,4 +5,5 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 scripts/bootstrap.sh
 .venv/bin/ruff check knstack components tests policies bench scripts
+.venv/bin/ruff format --check --quiet knstack components tests policies bench
 .venv/bin/python -m pytest -n 2 "$@"

@@ -37,6 +37,8 @@ def example_project(tmp_path: Path) -> Path:
     target = tmp_path / "project"
     target.mkdir()
     shutil.copy2(REPO / "Pulumi.yaml", target / "Pulumi.yaml")
-    shutil.copytree(REPO / "components", target / "components", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        REPO / "components", target / "components", ignore=shutil.ignore_patterns("__pycache__")
+    )
     shutil.copytree(REPO / "stacks", target / "stacks")
     return target

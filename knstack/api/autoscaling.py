@@ -173,9 +173,15 @@ def parse_autoscaling(
     metric = values.get("metric")
     if metric is not None:
         if klass_value == KPA and metric not in ("concurrency", "rps"):
-            bad(SETTING_KEYS["metric"][0], f"invalid value {metric!r}: the KPA class scales on concurrency or rps")
+            bad(
+                SETTING_KEYS["metric"][0],
+                f"invalid value {metric!r}: the KPA class scales on concurrency or rps",
+            )
         elif klass_value == HPA and metric == "":
-            bad(SETTING_KEYS["metric"][0], "must not be empty for the HPA class (cpu, memory or a custom metric)")
+            bad(
+                SETTING_KEYS["metric"][0],
+                "must not be empty for the HPA class (cpu, memory or a custom metric)",
+            )
     _check_ranges(values, annotations, ctx, bad)
 
     algorithm = values.get("metric_aggregation_algorithm")
@@ -206,7 +212,9 @@ def _parse_setting(setting: str, raw: str) -> object:
         try:
             return parse_go_duration(raw)
         except ValueError:
-            raise ValueError(f"invalid duration {raw!r}: use Go syntax such as 30s, 2m or 1h") from None
+            raise ValueError(
+                f"invalid duration {raw!r}: use Go syntax such as 30s, 2m or 1h"
+            ) from None
     try:
         number = float(raw)
     except ValueError:
@@ -216,7 +224,9 @@ def _parse_setting(setting: str, raw: str) -> object:
     return number
 
 
-def _check_ranges(values: dict[str, object], annotations: dict[str, str], ctx: ServingContext, bad) -> None:
+def _check_ranges(
+    values: dict[str, object], annotations: dict[str, str], ctx: ServingContext, bad
+) -> None:
     def key(setting: str) -> str:
         found = lookup(annotations, setting)
         return found[0] if found else SETTING_KEYS[setting][0]
@@ -224,7 +234,10 @@ def _check_ranges(values: dict[str, object], annotations: dict[str, str], ctx: S
     def between(setting: str, low: float, high: float, unit: str = "") -> None:
         value = values.get(setting)
         if isinstance(value, float | int) and not low <= value <= high:
-            bad(key(setting), f"{annotations[key(setting)]} is out of range: must be between {low:g}{unit} and {high:g}{unit}")
+            bad(
+                key(setting),
+                f"{annotations[key(setting)]} is out of range: must be between {low:g}{unit} and {high:g}{unit}",
+            )
 
     target = values.get("target")
     if isinstance(target, float) and target < 0.01:
@@ -250,17 +263,32 @@ def _check_ranges(values: dict[str, object], annotations: dict[str, str], ctx: S
         bad(key("max_scale"), f"max-scale={high_i} is less than min-scale={low_i}")
     if ctx.max_scale_limit > 0 and "max_scale" in values:
         if high_i == 0:
-            bad(key("max_scale"), f"max-scale=0 (unlimited) is not allowed: the environment's max-scale-limit is {ctx.max_scale_limit}")
+            bad(
+                key("max_scale"),
+                f"max-scale=0 (unlimited) is not allowed: the environment's max-scale-limit is {ctx.max_scale_limit}",
+            )
         elif high_i > ctx.max_scale_limit:
-            bad(key("max_scale"), f"{high_i} is out of range: must be between 1 and {ctx.max_scale_limit}")
+            bad(
+                key("max_scale"),
+                f"{high_i} is out of range: must be between 1 and {ctx.max_scale_limit}",
+            )
     activation = values.get("activation_scale")
     if isinstance(activation, int):
         if activation < 2:
             bad(key("activation_scale"), f"activation-scale={activation} must be greater than 1")
         elif low_i > activation:
-            bad(key("activation_scale"), f"min-scale={low_i} is greater than activation-scale={activation}")
+            bad(
+                key("activation_scale"),
+                f"min-scale={low_i} is greater than activation-scale={activation}",
+            )
         elif high_i != 0 and high_i < activation:
-            bad(key("activation_scale"), f"max-scale={high_i} is less than activation-scale={activation}")
+            bad(
+                key("activation_scale"),
+                f"max-scale={high_i} is less than activation-scale={activation}",
+            )
     initial = values.get("initial_scale")
     if initial == 0 and not ctx.allow_zero_initial_scale:
-        bad(key("initial_scale"), "initial-scale=0 is not allowed: the environment's config-autoscaler has allow-zero-initial-scale false")
+        bad(
+            key("initial_scale"),
+            "initial-scale=0 is not allowed: the environment's config-autoscaler has allow-zero-initial-scale false",
+        )

@@ -33,7 +33,9 @@ def parse_go_duration(text: str) -> float:
     while pos < len(value):
         match = _PART.match(value, pos)
         if not match:
-            raise ValueError(f"invalid duration {text!r} (expected Go syntax such as 30s, 1m30s, 1h)")
+            raise ValueError(
+                f"invalid duration {text!r} (expected Go syntax such as 30s, 1m30s, 1h)"
+            )
         total += float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
         pos = match.end()
     return sign * total

@@ -30,7 +30,10 @@ class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r} (first at line {seen[key]})", key_node.start_mark
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first at line {seen[key]})",
+                    key_node.start_mark,
                 )
             seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=deep)
@@ -78,10 +81,17 @@ def read_yaml_documents(text: str, file: str) -> list[tuple[dict[str, Any] | Any
     return documents
 
 
-def parse_serving_object(doc: Any, source: Source, default_namespace: str | None = None) -> ServingObject:
+def parse_serving_object(
+    doc: Any, source: Source, default_namespace: str | None = None
+) -> ServingObject:
     """Turn one YAML document into a typed Knative object (structure and types only)."""
     if not isinstance(doc, dict):
-        raise InputError(Problem(f"expected a Kubernetes object (a mapping), got {type(doc).__name__}", file=str(source)))
+        raise InputError(
+            Problem(
+                f"expected a Kubernetes object (a mapping), got {type(doc).__name__}",
+                file=str(source),
+            )
+        )
     kind = doc.get("kind")
     api_version = doc.get("apiVersion")
     meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
@@ -99,7 +109,12 @@ def parse_serving_object(doc: Any, source: Source, default_namespace: str | None
         )
     if api_version != SERVING_API_VERSION:
         raise InputError(
-            Problem(f"unsupported apiVersion {api_version!r}: use {SERVING_API_VERSION}", file=str(source), obj=label, field="apiVersion")
+            Problem(
+                f"unsupported apiVersion {api_version!r}: use {SERVING_API_VERSION}",
+                file=str(source),
+                obj=label,
+                field="apiVersion",
+            )
         )
     try:
         obj = SERVING_KINDS[kind].model_validate(doc)
@@ -108,7 +123,12 @@ def parse_serving_object(doc: Any, source: Source, default_namespace: str | None
     return obj
 
 
-def check_object(obj: ServingObject, source: Source, ctx: ServingContext = DEFAULT_CONTEXT, default_namespace: str | None = None) -> None:
+def check_object(
+    obj: ServingObject,
+    source: Source,
+    ctx: ServingContext = DEFAULT_CONTEXT,
+    default_namespace: str | None = None,
+) -> None:
     """Apply Knative's webhook rules; raise InputError naming file, object and fields."""
     problems = validate_object(obj, ctx)
     if problems:
@@ -136,7 +156,12 @@ def load_file(
     return load_text(text, name, ctx, default_namespace)
 
 
-def load_text(text: str, file: str, ctx: ServingContext = DEFAULT_CONTEXT, default_namespace: str | None = None) -> list[LoadedObject]:
+def load_text(
+    text: str,
+    file: str,
+    ctx: ServingContext = DEFAULT_CONTEXT,
+    default_namespace: str | None = None,
+) -> list[LoadedObject]:
     loaded: list[LoadedObject] = []
     problems: list[Problem] = []
     for doc, line in read_yaml_documents(text, file):
@@ -152,7 +177,11 @@ def load_text(text: str, file: str, ctx: ServingContext = DEFAULT_CONTEXT, defau
     return loaded
 
 
-def load_files(paths: Iterable[Path | str], ctx: ServingContext = DEFAULT_CONTEXT, default_namespace: str | None = None) -> list[LoadedObject]:
+def load_files(
+    paths: Iterable[Path | str],
+    ctx: ServingContext = DEFAULT_CONTEXT,
+    default_namespace: str | None = None,
+) -> list[LoadedObject]:
     loaded: list[LoadedObject] = []
     problems: list[Problem] = []
     for path in paths:
@@ -172,8 +201,16 @@ _PYDANTIC_MESSAGES = {
 
 
 def _problem_from_pydantic(error: Any, source: Source, label: str) -> Problem:
-    loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+    loc = tuple(
+        part
+        for part in error["loc"]
+        if not (isinstance(part, str) and part.startswith("function-"))
+    )
     message = _PYDANTIC_MESSAGES.get(error["type"], error["msg"])
-    if error["type"] not in _PYDANTIC_MESSAGES and "input" in error and not isinstance(error["input"], dict | list):
+    if (
+        error["type"] not in _PYDANTIC_MESSAGES
+        and "input" in error
+        and not isinstance(error["input"], dict | list)
+    ):
         message = f"{message} (got {error['input']!r})"
     return Problem(message, file=str(source), obj=label, field=field_path(loc))

@@ -48,7 +48,10 @@ class ChecksFailed(KnstackError):
 
 
 PROJECT_DIR_OPTION = typer.Option(
-    None, "--project-dir", "-C", help="Project root (the directory with Pulumi.yaml). Default: found from the current directory."
+    None,
+    "--project-dir",
+    "-C",
+    help="Project root (the directory with Pulumi.yaml). Default: found from the current directory.",
 )
 
 
@@ -116,7 +119,9 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("KNSTACK_DEBUG") == "1":
             raise
         stderr.print(f"[red]internal error:[/red] {type(err).__name__}: {_escape(str(err))}")
-        stderr.print("This is a bug in knstack. Run again with KNSTACK_DEBUG=1 for the traceback and report it.")
+        stderr.print(
+            "This is a bug in knstack. Run again with KNSTACK_DEBUG=1 for the traceback and report it."
+        )
         return EXIT_INTERNAL
     return result if isinstance(result, int) else EXIT_OK
 

@@ -22,21 +22,40 @@ class PipelineFormat(str, Enum):
 
 @app.command()
 def pipeline(
-    fmt: PipelineFormat = typer.Option(..., "--format", help="github-actions (a workflow file) or tekton (a tekton.dev/v1 Pipeline)."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to FILE (atomically; e.g. .github/workflows/knstack.yaml) instead of stdout."),
-    crds: str | None = typer.Option(None, "--crds", help="github-actions: a directory of CRDs in the repository for validation (default: download the pinned ones)."),
+    fmt: PipelineFormat = typer.Option(
+        ...,
+        "--format",
+        help="github-actions (a workflow file) or tekton (a tekton.dev/v1 Pipeline).",
+    ),
+    output: Path | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="Write to FILE (atomically; e.g. .github/workflows/knstack.yaml) instead of stdout.",
+    ),
+    crds: str | None = typer.Option(
+        None,
+        "--crds",
+        help="github-actions: a directory of CRDs in the repository for validation (default: download the pinned ones).",
+    ),
     name: str = typer.Option("knstack-promote", "--name", help="tekton: the Pipeline's name."),
     project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
     """Write a pipeline: checks on pull requests, then promotion per environment and wave."""
     project = open_project(project_dir)
     model = pipeline_model(project)
-    text = github_workflow(model, project.root, crds) if fmt is PipelineFormat.github_actions else tekton_pipeline(model, name)
+    text = (
+        github_workflow(model, project.root, crds)
+        if fmt is PipelineFormat.github_actions
+        else tekton_pipeline(model, name)
+    )
     if output is None:
         typer.echo(text, nl=False)
         return EXIT_OK
     if output.is_dir():
         raise InputError(Problem("is a directory; give a file name", file=str(output)))
     atomic_write_text(output, text)
-    stderr.print(f"wrote {escape(str(output))}: {len(model.jobs)} promotion job(s) over {', '.join(model.chain)}")
+    stderr.print(
+        f"wrote {escape(str(output))}: {len(model.jobs)} promotion job(s) over {', '.join(model.chain)}"
+    )
     return EXIT_OK

@@ -22,16 +22,41 @@ from knstack.stack import Project
 from knstack.validate import SchemaOptions
 
 FORCE_OPTION = typer.Option(
-    False, "--force", help="Allow what the gates refuse on purpose: skipped steps, a rolled-back or older candidate, an unsoaked stage, a canary step above maxCanaryStep. Needs --reason."
+    False,
+    "--force",
+    help="Allow what the gates refuse on purpose: skipped steps, a rolled-back or older candidate, an unsoaked stage, a canary step above maxCanaryStep. Needs --reason.",
 )
-REASON_OPTION = typer.Option(None, "--reason", help="Why (recorded in stacks/audit.log.jsonl; required with --force).")
-CRDS_OPTION = typer.Option([], "--crds", envvar="KNSTACK_CRDS", help="CRD files or directories for the validate gate (repeatable).")
-DOWNLOAD_OPTION = typer.Option(False, "--download-crds", help="Validate against the pinned upstream CRDs, fetched once (needs a network).")
-DRY_RUN_OPTION = typer.Option(False, "--dry-run", help="Run the gates and show the change; write nothing.")
-LOCK_TIMEOUT_OPTION = typer.Option(120.0, "--lock-timeout", help="Seconds to wait for another promotion in this project to finish.")
+REASON_OPTION = typer.Option(
+    None, "--reason", help="Why (recorded in stacks/audit.log.jsonl; required with --force)."
+)
+CRDS_OPTION = typer.Option(
+    [],
+    "--crds",
+    envvar="KNSTACK_CRDS",
+    help="CRD files or directories for the validate gate (repeatable).",
+)
+DOWNLOAD_OPTION = typer.Option(
+    False,
+    "--download-crds",
+    help="Validate against the pinned upstream CRDs, fetched once (needs a network).",
+)
+DRY_RUN_OPTION = typer.Option(
+    False, "--dry-run", help="Run the gates and show the change; write nothing."
+)
+LOCK_TIMEOUT_OPTION = typer.Option(
+    120.0, "--lock-timeout", help="Seconds to wait for another promotion in this project to finish."
+)
 
 
-def _options(force: bool, reason: str | None, crds: list[Path], download_crds: bool, dry_run: bool, lock_timeout: float, wait: bool = False) -> StepOptions:
+def _options(
+    force: bool,
+    reason: str | None,
+    crds: list[Path],
+    download_crds: bool,
+    dry_run: bool,
+    lock_timeout: float,
+    wait: bool = False,
+) -> StepOptions:
     return StepOptions(
         force=force,
         reason=reason,
@@ -79,14 +104,20 @@ def _report(outcome: Outcome, dry_run: bool) -> int:
         return EXIT_OK
     record = outcome.record
     assert record is not None
-    stdout.print(f"{escape(outcome.environment)}: {escape(record.service)}: {escape(record.from_step)} -> {escape(record.to_step)}")
+    stdout.print(
+        f"{escape(outcome.environment)}: {escape(record.service)}: {escape(record.from_step)} -> {escape(record.to_step)}"
+    )
     return EXIT_OK
 
 
 @app.command(name="promote")
 def promote_command(
     service: str = typer.Argument(..., help="The Service (name, or namespace/name)."),
-    to: str = typer.Option(..., "--to", help="The environment to promote into (its knstack:promotion.from is the source)."),
+    to: str = typer.Option(
+        ...,
+        "--to",
+        help="The environment to promote into (its knstack:promotion.from is the source).",
+    ),
     force: bool = FORCE_OPTION,
     reason: str | None = REASON_OPTION,
     crds: list[Path] = CRDS_OPTION,
@@ -101,7 +132,9 @@ def promote_command(
     gates = _gate_printer(f"promote {service} to {to}")
     outcome = _guarded(lambda: promote(project, service, to, options, on_gate=gates, notify=_note))
     if outcome.source is not None and outcome.changed:
-        stderr.print(f"  {escape(outcome.source.revision)}: {escape(outcome.source.how)}", style="dim")
+        stderr.print(
+            f"  {escape(outcome.source.revision)}: {escape(outcome.source.how)}", style="dim"
+        )
     return _report(outcome, dry_run)
 
 
@@ -109,10 +142,25 @@ def promote_command(
 def advance_command(
     service: str = typer.Argument(..., help="The Service (name, or namespace/name)."),
     stack: str = typer.Option(..., "--stack", "-s", help="The environment."),
-    stage: int | None = typer.Option(None, "--stage", min=1, help="Go to this stage (of --wave, default the wave in progress); skipping stages needs --force."),
-    wave: int | None = typer.Option(None, "--wave", min=1, help="With --stage: the wave of the target stage."),
-    stable: bool = typer.Option(False, "--stable", help="Go straight to stable (needs --force unless at the last stage of the last wave)."),
-    wait: bool = typer.Option(False, "--wait", help="If the stage has not soaked yet, wait for it instead of refusing (for pipelines)."),
+    stage: int | None = typer.Option(
+        None,
+        "--stage",
+        min=1,
+        help="Go to this stage (of --wave, default the wave in progress); skipping stages needs --force.",
+    ),
+    wave: int | None = typer.Option(
+        None, "--wave", min=1, help="With --stage: the wave of the target stage."
+    ),
+    stable: bool = typer.Option(
+        False,
+        "--stable",
+        help="Go straight to stable (needs --force unless at the last stage of the last wave).",
+    ),
+    wait: bool = typer.Option(
+        False,
+        "--wait",
+        help="If the stage has not soaked yet, wait for it instead of refusing (for pipelines).",
+    ),
     force: bool = FORCE_OPTION,
     reason: str | None = REASON_OPTION,
     crds: list[Path] = CRDS_OPTION,
@@ -123,7 +171,9 @@ def advance_command(
 ) -> int:
     """Move the candidate to the next stage; after the last stage of a wave, the next wave; after the last wave, stable."""
     if stable and (stage or wave):
-        raise typer.BadParameter("give --stable or --stage (not both)", param_hint="--stable / --stage")
+        raise typer.BadParameter(
+            "give --stable or --stage (not both)", param_hint="--stable / --stage"
+        )
     if wave is not None and stage is None:
         raise typer.BadParameter("--wave needs --stage", param_hint="--wave")
     project = open_project(project_dir)
@@ -132,7 +182,11 @@ def advance_command(
     if stage is not None:
         target = _stage_target(project, stack, service, stage, wave)
     gates = _gate_printer(f"advance {service} in {stack}")
-    outcome = _guarded(lambda: advance(project, service, stack, options, target=target, on_gate=gates, notify=_note))
+    outcome = _guarded(
+        lambda: advance(
+            project, service, stack, options, target=target, on_gate=gates, notify=_note
+        )
+    )
     return _report(outcome, dry_run)
 
 
@@ -140,7 +194,11 @@ def advance_command(
 def rollback_command(
     service: str = typer.Argument(..., help="The Service (name, or namespace/name)."),
     stack: str = typer.Option(..., "--stack", "-s", help="The environment."),
-    force: bool = typer.Option(False, "--force", help="Roll back even if mandatory policies fail (recorded; render and validation must still pass). Needs --reason."),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Roll back even if mandatory policies fail (recorded; render and validation must still pass). Needs --reason.",
+    ),
     reason: str | None = REASON_OPTION,
     crds: list[Path] = CRDS_OPTION,
     download_crds: bool = DOWNLOAD_OPTION,
@@ -156,7 +214,9 @@ def rollback_command(
     project = open_project(project_dir)
     options = _options(force, reason, crds, download_crds, dry_run, lock_timeout)
     gates = _gate_printer(f"rollback {service} in {stack}")
-    outcome = _guarded(lambda: rollback(project, service, stack, options, on_gate=gates, notify=_note))
+    outcome = _guarded(
+        lambda: rollback(project, service, stack, options, on_gate=gates, notify=_note)
+    )
     return _report(outcome, dry_run)
 
 
@@ -168,7 +228,9 @@ def _guarded(call: Callable[[], Outcome]) -> Outcome:
         raise
 
 
-def _stage_target(project: Project, stack: str, service: str, stage: int, wave: int | None) -> Target:
+def _stage_target(
+    project: Project, stack: str, service: str, stage: int, wave: int | None
+) -> Target:
     release = load_state(project, stack).release(service)
     current_wave = release.wave if release is not None else 1
     return (wave or current_wave, stage)

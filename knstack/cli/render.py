@@ -47,18 +47,37 @@ def _value(choice: Enum | None) -> str | None:
 
 @app.command()
 def render(
-    stack: str | None = typer.Option(None, "--stack", "-s", help="Environment to render (stacks/Pulumi.<env>.yaml)."),
-    files: list[Path] = typer.Option([], "--filename", "-f", help="Plain Knative YAML to render with default settings (repeatable)."),
-    out: Path | None = typer.Option(None, "--out", "-o", help="Output directory (default: out/ for --stack, stdout for -f)."),
+    stack: str | None = typer.Option(
+        None, "--stack", "-s", help="Environment to render (stacks/Pulumi.<env>.yaml)."
+    ),
+    files: list[Path] = typer.Option(
+        [],
+        "--filename",
+        "-f",
+        help="Plain Knative YAML to render with default settings (repeatable).",
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Output directory (default: out/ for --stack, stdout for -f)."
+    ),
     fmt: OutputFormat = typer.Option(OutputFormat.yaml, "--format", help="yaml or json."),
-    backend: BackendChoice | None = typer.Option(None, "--backend", help="Override the environment's backend for this run."),
-    gateway: GatewayChoice | None = typer.Option(None, "--gateway", help="Override the environment's gateway for this run."),
-    locked: bool = typer.Option(False, "--locked", help="Fail (exit 1) instead of recording new revisions in the ledger (for CI)."),
+    backend: BackendChoice | None = typer.Option(
+        None, "--backend", help="Override the environment's backend for this run."
+    ),
+    gateway: GatewayChoice | None = typer.Option(
+        None, "--gateway", help="Override the environment's gateway for this run."
+    ),
+    locked: bool = typer.Option(
+        False,
+        "--locked",
+        help="Fail (exit 1) instead of recording new revisions in the ledger (for CI).",
+    ),
     project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
     """Render manifests: one file per object under DIR/<env>/<cluster>/, atomically."""
     if bool(stack) == bool(files):
-        raise typer.BadParameter("give either --stack ENV or -f FILE (not both)", param_hint="--stack / -f")
+        raise typer.BadParameter(
+            "give either --stack ENV or -f FILE (not both)", param_hint="--stack / -f"
+        )
     if files:
         build = build_files(files, backend=_value(backend), gateway=_value(gateway))
         warn(build.warnings)
@@ -72,7 +91,9 @@ def render(
     build = build_environment(project, stack, backend=_value(backend), gateway=_value(gateway))
     if build.appended and locked:
         names = ", ".join(f"{entry.name} ({key})" for key, entry in build.appended)
-        raise ChecksFailed(f"the revision ledger of {stack!r} is out of date: the components define new revisions ({names}); run `knstack render --stack {stack}` and commit {build.ledger_file}")
+        raise ChecksFailed(
+            f"the revision ledger of {stack!r} is out of date: the components define new revisions ({names}); run `knstack render --stack {stack}` and commit {build.ledger_file}"
+        )
     warn(build.warnings)
     target = _write(build, out or project.root / "out", fmt)
     if build.appended and build.ledger_file is not None:
@@ -80,7 +101,9 @@ def render(
         for key, entry in build.appended:
             stderr.print(f"ledger: recorded {entry.name} (generation {entry.generation}) for {key}")
     total = sum(len(c.manifests) for c in build.clusters)
-    stderr.print(f"rendered {total} objects for {stack} ({len(build.clusters)} cluster(s)) into {target}")
+    stderr.print(
+        f"rendered {total} objects for {stack} ({len(build.clusters)} cluster(s)) into {target}"
+    )
     return EXIT_OK
 
 

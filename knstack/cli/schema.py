@@ -29,22 +29,36 @@ class SchemaName(str, Enum):
 
 @app.command()
 def schema(
-    name: SchemaName | None = typer.Argument(None, help="Print one schema: stack, knative or ledger."),
-    write: bool = typer.Option(False, "--write", help="Write every schema file into the schemas directory."),
-    check: bool = typer.Option(False, "--check", help="Exit 1 if the schema files are missing or out of date (for CI)."),
-    directory: Path | None = typer.Option(None, "--dir", help="Schemas directory (default: schemas/ in the project root)."),
+    name: SchemaName | None = typer.Argument(
+        None, help="Print one schema: stack, knative or ledger."
+    ),
+    write: bool = typer.Option(
+        False, "--write", help="Write every schema file into the schemas directory."
+    ),
+    check: bool = typer.Option(
+        False, "--check", help="Exit 1 if the schema files are missing or out of date (for CI)."
+    ),
+    directory: Path | None = typer.Option(
+        None, "--dir", help="Schemas directory (default: schemas/ in the project root)."
+    ),
     project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
     """Print, write or check the JSON Schemas of stack files, Knative objects and ledgers."""
     if sum([name is not None, write, check]) != 1:
-        raise typer.BadParameter("give one of NAME, --write or --check", param_hint="NAME / --write / --check")
+        raise typer.BadParameter(
+            "give one of NAME, --write or --check", param_hint="NAME / --write / --check"
+        )
     if name is not None:
         typer.echo(generate()[f"{name.value}.schema.json"], nl=False)
         return EXIT_OK
     target = directory or _default_directory(project_dir)
     if write:
         written = write_schemas(target)
-        stderr.print(f"wrote {len(written)} schema file(s) into {escape(str(target))}" if written else f"{escape(str(target))} is up to date")
+        stderr.print(
+            f"wrote {len(written)} schema file(s) into {escape(str(target))}"
+            if written
+            else f"{escape(str(target))} is up to date"
+        )
         return EXIT_OK
     stale = stale_schemas(target)
     for file in stale:

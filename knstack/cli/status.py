@@ -33,9 +33,18 @@ class StatusFormat(str, Enum):
 
 @app.command()
 def status(
-    stack: list[str] = typer.Option([], "--stack", "-s", help="Only these environments (repeatable; default: all, in promotion order)."),
-    service: str | None = typer.Option(None, "--service", help="Only this Service (name or namespace/name)."),
-    fmt: StatusFormat = typer.Option(StatusFormat.table, "--format", help="table, or json (a list of records)."),
+    stack: list[str] = typer.Option(
+        [],
+        "--stack",
+        "-s",
+        help="Only these environments (repeatable; default: all, in promotion order).",
+    ),
+    service: str | None = typer.Option(
+        None, "--service", help="Only this Service (name or namespace/name)."
+    ),
+    fmt: StatusFormat = typer.Option(
+        StatusFormat.table, "--format", help="table, or json (a list of records)."
+    ),
     project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
     """Services by environment and cluster: stable, candidate, stage, candidate's percent, state, last move."""
@@ -51,24 +60,57 @@ def status(
 
 def _table(records: list[StatusRecord]) -> str:
     """Aligned columns, as `kubectl get` prints them (whole cells, fine for grep and awk)."""
-    rows = [["ENV", "CLUSTER", "SERVICE", "STABLE", "CANDIDATE", "STAGE", "PERCENT", "STATE", "LAST MOVED"]]
+    rows = [
+        [
+            "ENV",
+            "CLUSTER",
+            "SERVICE",
+            "STABLE",
+            "CANDIDATE",
+            "STAGE",
+            "PERCENT",
+            "STATE",
+            "LAST MOVED",
+        ]
+    ]
     for r in records:
         stage = f"{r.stage}/{r.stages}" if r.candidate else "-"
         if r.candidate and r.wave is not None:
             stage = f"wave {r.wave}/{r.waves} {stage}"
         state = r.state if r.managed else f"{r.state} (no release state)"
         percent = f"{r.percent}%" if r.candidate else "-"
-        rows.append([r.env, r.cluster, r.service, r.stable or "-", r.candidate or "-", stage, percent, state, last_moved(r)])
+        rows.append(
+            [
+                r.env,
+                r.cluster,
+                r.service,
+                r.stable or "-",
+                r.candidate or "-",
+                stage,
+                percent,
+                state,
+                last_moved(r),
+            ]
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() + "\n" for row in rows)
+    return "".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() + "\n"
+        for row in rows
+    )
 
 
 @app.command()
 def diff(
-    source: str = typer.Argument(..., help="The environment a revision is promoted from (e.g. staging)."),
+    source: str = typer.Argument(
+        ..., help="The environment a revision is promoted from (e.g. staging)."
+    ),
     target: str = typer.Argument(..., help="The environment it is promoted into (e.g. prod)."),
     service: list[str] = typer.Option([], "--service", help="Only these Services (repeatable)."),
-    exit_code: bool = typer.Option(False, "--exit-code", help="Exit 1 when promoting would change something (as git diff --exit-code)."),
+    exit_code: bool = typer.Option(
+        False,
+        "--exit-code",
+        help="Exit 1 when promoting would change something (as git diff --exit-code).",
+    ),
     project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
     """What promoting from SOURCE to TARGET would change: release state, ledger, revision templates, rendered manifests."""

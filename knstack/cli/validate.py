@@ -38,32 +38,64 @@ class ReportFormat(str, Enum):
 
 @app.command()
 def validate(
-    paths: list[Path] = typer.Argument(None, help="Manifest files or directories to check (e.g. out/test)."),
-    stack: str | None = typer.Option(None, "--stack", "-s", help="Render this environment (in memory) and check its manifests."),
-    crds: list[Path] = typer.Option(
-        [], "--crds", envvar="KNSTACK_CRDS", help="CRD file or directory of CRDs giving schemas for custom resources (repeatable)."
+    paths: list[Path] = typer.Argument(
+        None, help="Manifest files or directories to check (e.g. out/test)."
     ),
-    download_crds: bool = typer.Option(False, "--download-crds", help="Fetch the pinned Knative, Gateway API, KEDA, Istio and Tekton CRDs once (needs a network)."),
-    kubernetes_version: str | None = typer.Option(None, "--kubernetes-version", help="Check against this Kubernetes version (default: the environment's knstack:kubernetesVersion)."),
-    fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", help="text (a summary), json or junit."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the json/junit report to FILE instead of stdout."),
-    backend: BackendChoice | None = typer.Option(None, "--backend", help="With --stack: override the environment's backend."),
-    gateway: GatewayChoice | None = typer.Option(None, "--gateway", help="With --stack: override the environment's gateway."),
+    stack: str | None = typer.Option(
+        None, "--stack", "-s", help="Render this environment (in memory) and check its manifests."
+    ),
+    crds: list[Path] = typer.Option(
+        [],
+        "--crds",
+        envvar="KNSTACK_CRDS",
+        help="CRD file or directory of CRDs giving schemas for custom resources (repeatable).",
+    ),
+    download_crds: bool = typer.Option(
+        False,
+        "--download-crds",
+        help="Fetch the pinned Knative, Gateway API, KEDA, Istio and Tekton CRDs once (needs a network).",
+    ),
+    kubernetes_version: str | None = typer.Option(
+        None,
+        "--kubernetes-version",
+        help="Check against this Kubernetes version (default: the environment's knstack:kubernetesVersion).",
+    ),
+    fmt: ReportFormat = typer.Option(
+        ReportFormat.text, "--format", help="text (a summary), json or junit."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the json/junit report to FILE instead of stdout."
+    ),
+    backend: BackendChoice | None = typer.Option(
+        None, "--backend", help="With --stack: override the environment's backend."
+    ),
+    gateway: GatewayChoice | None = typer.Option(
+        None, "--gateway", help="With --stack: override the environment's gateway."
+    ),
     project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
     """Check manifests against Kubernetes and CRD schemas with kubeconform -strict."""
     paths = paths or []
     if bool(stack) == bool(paths):
-        raise typer.BadParameter("give either --stack ENV or PATH... (not both)", param_hint="--stack / PATH")
+        raise typer.BadParameter(
+            "give either --stack ENV or PATH... (not both)", param_hint="--stack / PATH"
+        )
     if output is not None and fmt is ReportFormat.text:
         raise typer.BadParameter("--output needs --format json or junit", param_hint="--output")
     if stack is None and (backend or gateway):
-        raise typer.BadParameter("--backend and --gateway apply to --stack", param_hint="--backend / --gateway")
-    options = SchemaOptions(crd_paths=tuple(crds), download_crds=download_crds, kubernetes_version=kubernetes_version)
+        raise typer.BadParameter(
+            "--backend and --gateway apply to --stack", param_hint="--backend / --gateway"
+        )
+    options = SchemaOptions(
+        crd_paths=tuple(crds), download_crds=download_crds, kubernetes_version=kubernetes_version
+    )
     if stack:
         project = open_project(project_dir)
         build = build_environment(
-            project, stack, backend=backend.value if backend else None, gateway=gateway.value if gateway else None
+            project,
+            stack,
+            backend=backend.value if backend else None,
+            gateway=gateway.value if gateway else None,
         )
         warn(build.warnings)
         report = validate_build(build, options, stack_file=str(project.stack_file(stack)))
@@ -98,9 +130,13 @@ def print_report(report: ValidationReport, console: Console) -> None:
     )
     for result in report.failures:
         mark = "[red]✗[/red]" if result.status == "invalid" else "[yellow]![/yellow]"
-        console.print(f"{mark} [bold]{escape(result.label)}[/bold]  [dim]{escape(result.file)}[/dim]")
+        console.print(
+            f"{mark} [bold]{escape(result.label)}[/bold]  [dim]{escape(result.file)}[/dim]"
+        )
         for error in result.errors:
-            console.print(f"    [cyan]{escape(error.field or '(object)')}[/cyan]: {escape(error.message)}")
+            console.print(
+                f"    [cyan]{escape(error.field or '(object)')}[/cyan]: {escape(error.message)}"
+            )
         if result.message:
             console.print(f"    {escape(result.message)}")
     counts = report.summary()
@@ -108,4 +144,6 @@ def print_report(report: ValidationReport, console: Console) -> None:
         f"{counts['objects']} objects in {report.target}: {counts['valid']} valid, {counts['invalid']} invalid, "
         f"{counts['error']} not checked, {counts['skipped']} skipped"
     )
-    console.print(f"[green]✓[/green] {escape(line)}" if report.ok else f"[red]✗[/red] {escape(line)}")
+    console.print(
+        f"[green]✓[/green] {escape(line)}" if report.ok else f"[red]✗[/red] {escape(line)}"
+    )

@@ -23,4 +23,9 @@ def expand(plan: ServingPlan, settings: ClusterSettings) -> Expansion:
         return expand_kubernetes(plan, settings)
     if backend == "knative":
         return expand_knative(plan, settings)
-    raise InputError(Problem(f"the {backend!r} backend is not available in this version of knstack", field="knstack:backend"))
+    raise InputError(
+        Problem(
+            f"the {backend!r} backend is not available in this version of knstack",
+            field="knstack:backend",
+        )
+    )

@@ -71,12 +71,20 @@ def build_revision_deployment(
     spec["selector"] = {"matchLabels": revision_selector(rev)}
     spec["progressDeadlineSeconds"] = _progress_deadline(rev)
     spec["revisionHistoryLimit"] = 0
-    spec["strategy"] = {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}}
+    spec["strategy"] = {
+        "type": "RollingUpdate",
+        "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0},
+    }
     spec["template"] = {
         "metadata": {
             "labels": labels,
             "annotations": sorted_map(
-                {**revision_annotations(rev, keep_autoscaling=False), DEFAULT_CONTAINER_ANNOTATION: _container_names(rev)[serving_container_index(rev.template.spec)]}
+                {
+                    **revision_annotations(rev, keep_autoscaling=False),
+                    DEFAULT_CONTAINER_ANNOTATION: _container_names(rev)[
+                        serving_container_index(rev.template.spec)
+                    ],
+                }
             ),
         },
         "spec": build_pod_spec(rev, settings),
@@ -84,7 +92,12 @@ def build_revision_deployment(
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": object_meta(deployment_name(rev.name), rev.namespace, labels, revision_annotations(rev, keep_autoscaling=False)),
+        "metadata": object_meta(
+            deployment_name(rev.name),
+            rev.namespace,
+            labels,
+            revision_annotations(rev, keep_autoscaling=False),
+        ),
         "spec": spec,
     }
 
@@ -98,11 +111,28 @@ def build_pod_spec(rev: RevisionPlan, settings: ClusterSettings) -> dict[str, An
     pod: dict[str, Any] = {}
     if spec.init_containers:
         pod["initContainers"] = [
-            _build_container(c, c.name or f"init-container-{i}" if len(spec.init_containers) > 1 else c.name or "init-container", rev, settings, port=None, volume_kinds=volume_kinds)
+            _build_container(
+                c,
+                c.name or f"init-container-{i}"
+                if len(spec.init_containers) > 1
+                else c.name or "init-container",
+                rev,
+                settings,
+                port=None,
+                volume_kinds=volume_kinds,
+            )
             for i, c in enumerate(spec.init_containers)
         ]
     pod["containers"] = [
-        _build_container(c, names[i], rev, settings, port=port if i == serving else None, volume_kinds=volume_kinds, sidecar=i != serving)
+        _build_container(
+            c,
+            names[i],
+            rev,
+            settings,
+            port=port if i == serving else None,
+            volume_kinds=volume_kinds,
+            sidecar=i != serving,
+        )
         for i, c in enumerate(spec.containers)
     ]
     if spec.volumes:
@@ -111,11 +141,19 @@ def build_pod_spec(rev: RevisionPlan, settings: ClusterSettings) -> dict[str, An
         value = getattr(spec, attr)
         if value is not None:
             pod[_api_name(attr)] = _plain(value)
-    pod["enableServiceLinks"] = spec.enable_service_links if spec.enable_service_links is not None else False
+    pod["enableServiceLinks"] = (
+        spec.enable_service_links if spec.enable_service_links is not None else False
+    )
     # Pods rarely need the Kubernetes API; the user can turn the token back on.
-    pod["automountServiceAccountToken"] = spec.automount_service_account_token if spec.automount_service_account_token is not None else False
+    pod["automountServiceAccountToken"] = (
+        spec.automount_service_account_token
+        if spec.automount_service_account_token is not None
+        else False
+    )
     pod["terminationGracePeriodSeconds"] = spec.timeout_seconds or DEFAULT_TIMEOUT_SECONDS
-    pod["securityContext"] = _merge(RESTRICTED_POD_SECURITY, spec.security_context.to_dict() if spec.security_context else {})
+    pod["securityContext"] = _merge(
+        RESTRICTED_POD_SECURITY, spec.security_context.to_dict() if spec.security_context else {}
+    )
     pod["affinity"] = spec.affinity if spec.affinity is not None else _default_anti_affinity(rev)
     return pod
 
@@ -160,7 +198,11 @@ def _build_container(
         if container.startup_probe is not None:
             out["startupProbe"] = _probe_on_port(container.startup_probe, port)
     elif sidecar:
-        for attr, key in (("readiness_probe", "readinessProbe"), ("liveness_probe", "livenessProbe"), ("startup_probe", "startupProbe")):
+        for attr, key in (
+            ("readiness_probe", "readinessProbe"),
+            ("liveness_probe", "livenessProbe"),
+            ("startup_probe", "startupProbe"),
+        ):
             probe = getattr(container, attr)
             if probe is not None:
                 out[key] = probe.to_dict()
@@ -168,7 +210,9 @@ def _build_container(
         out["imagePullPolicy"] = container.image_pull_policy
     if container.termination_message_path is not None:
         out["terminationMessagePath"] = container.termination_message_path
-    out["terminationMessagePolicy"] = container.termination_message_policy or "FallbackToLogsOnError"
+    out["terminationMessagePolicy"] = (
+        container.termination_message_policy or "FallbackToLogsOnError"
+    )
     out["securityContext"] = _container_security(container.security_context)
     return out
 
@@ -204,12 +248,22 @@ def _probe_on_port(probe: Probe, port: int) -> dict[str, Any]:
 
 def container_resources(resources: ResourceRequirements) -> dict[str, Any]:
     data = resources.to_dict()
-    return {key: sorted_map({k: str(v) for k, v in data[key].items()}) if isinstance(data.get(key), dict) else data[key] for key in ("requests", "limits", "claims") if key in data}
+    return {
+        key: sorted_map({k: str(v) for k, v in data[key].items()})
+        if isinstance(data.get(key), dict)
+        else data[key]
+        for key in ("requests", "limits", "claims")
+        if key in data
+    }
 
 
 def _mount(mount: dict[str, Any], volumes: dict[str, Any]) -> dict[str, Any]:
     volume = volumes.get(mount["name"])
-    writable = volume is not None and (volume.empty_dir is not None or volume.persistent_volume_claim is not None or volume.ephemeral is not None)
+    writable = volume is not None and (
+        volume.empty_dir is not None
+        or volume.persistent_volume_claim is not None
+        or volume.ephemeral is not None
+    )
     if not writable:
         mount = {**mount, "readOnly": True}  # Knative forces config and secret mounts read-only
     return mount

@@ -34,7 +34,10 @@ def expand_kubernetes(plan: ServingPlan, settings: ClusterSettings) -> Expansion
     for rev in plan.revisions:
         decision = scaling.of(rev)
         objects = Expansion(
-            manifests=[build_revision_deployment(rev, settings, replicas=decision.replicas), build_revision_service(rev)]
+            manifests=[
+                build_revision_deployment(rev, settings, replicas=decision.replicas),
+                build_revision_service(rev),
+            ]
         )
         objects.extend(build_revision_autoscaling(decision, settings))
         carried = revision_waivers(waivers, rev)

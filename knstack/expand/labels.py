@@ -51,12 +51,18 @@ def revision_annotations(rev: RevisionPlan, *, keep_autoscaling: bool) -> dict[s
     annotations = {
         key: value
         for key, value in (rev.template.metadata.annotations or {}).items()
-        if key not in _NOT_PROPAGATED and (keep_autoscaling or not key.startswith(AUTOSCALING_PREFIX))
+        if key not in _NOT_PROPAGATED
+        and (keep_autoscaling or not key.startswith(AUTOSCALING_PREFIX))
     }
     return sorted_map(annotations)
 
 
-def object_meta(name: str, namespace: str | None, labels: dict[str, str], annotations: dict[str, str] | None = None) -> dict[str, object]:
+def object_meta(
+    name: str,
+    namespace: str | None,
+    labels: dict[str, str],
+    annotations: dict[str, str] | None = None,
+) -> dict[str, object]:
     meta: dict[str, object] = {"name": name}
     if namespace is not None:
         meta["namespace"] = namespace

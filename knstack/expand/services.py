@@ -24,7 +24,15 @@ def revision_service_port(rev: RevisionPlan) -> int:
 def build_service_ports(rev: RevisionPlan) -> list[dict[str, Any]]:
     port, name = user_port(rev.template.spec)
     if name == "h2c":
-        return [{"name": "http2", "port": 81, "protocol": "TCP", "appProtocol": H2C_APP_PROTOCOL, "targetPort": port}]
+        return [
+            {
+                "name": "http2",
+                "port": 81,
+                "protocol": "TCP",
+                "appProtocol": H2C_APP_PROTOCOL,
+                "targetPort": port,
+            }
+        ]
     return [{"name": "http", "port": 80, "protocol": "TCP", "targetPort": port}]
 
 

@@ -21,7 +21,9 @@ def configuration_waivers(plan: ServingPlan) -> dict[tuple[str, str], dict[str, 
     return {(c.namespace, c.name): waiver_annotations(c.annotations) for c in plan.configurations}
 
 
-def revision_waivers(waivers: dict[tuple[str, str], dict[str, str]], rev: RevisionPlan) -> dict[str, str]:
+def revision_waivers(
+    waivers: dict[tuple[str, str], dict[str, str]], rev: RevisionPlan
+) -> dict[str, str]:
     """The waivers of the configuration (or Service) a revision belongs to."""
     return waivers.get((rev.namespace, rev.configuration), {})
 

@@ -44,7 +44,9 @@ class RevisionLedger(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    api_version: Literal["knstack.dev/v1alpha1"] = Field(default=LEDGER_API_VERSION, alias="apiVersion")
+    api_version: Literal["knstack.dev/v1alpha1"] = Field(
+        default=LEDGER_API_VERSION, alias="apiVersion"
+    )
     kind: Literal["RevisionLedger"] = "RevisionLedger"
     environment: str
     configurations: dict[str, list[LedgerEntry]] = Field(default_factory=dict)

@@ -47,10 +47,14 @@ def record_template(
                 field="spec.template.metadata.name",
             )
         )
-    entry = LedgerEntry(name=name, generation=generation, digest=digest, template=template.to_dict())
+    entry = LedgerEntry(
+        name=name, generation=generation, digest=digest, template=template.to_dict()
+    )
     configurations = dict(ledger.configurations)
     configurations[key] = [*entries, entry]
-    return Recorded(ledger.model_copy(update={"configurations": configurations}), entry, appended=True)
+    return Recorded(
+        ledger.model_copy(update={"configurations": configurations}), entry, appended=True
+    )
 
 
 def import_entry(ledger: RevisionLedger, key: str, entry: LedgerEntry) -> RevisionLedger:

@@ -30,16 +30,26 @@ def load_ledger(path: Path, env: str) -> RevisionLedger:
     try:
         data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
-        raise InputError(Problem(f"invalid YAML in the revision ledger: {err}", file=str(path))) from None
+        raise InputError(
+            Problem(f"invalid YAML in the revision ledger: {err}", file=str(path))
+        ) from None
     try:
         ledger = RevisionLedger.model_validate(data or {"environment": env})
     except ValidationError as err:
         raise InputError(
-            [Problem(e["msg"], file=str(path), obj="RevisionLedger", field=field_path(e["loc"])) for e in err.errors()]
+            [
+                Problem(e["msg"], file=str(path), obj="RevisionLedger", field=field_path(e["loc"]))
+                for e in err.errors()
+            ]
         ) from None
     if ledger.environment != env:
         raise InputError(
-            Problem(f"this ledger belongs to environment {ledger.environment!r}, not {env!r}", file=str(path), obj="RevisionLedger", field="environment")
+            Problem(
+                f"this ledger belongs to environment {ledger.environment!r}, not {env!r}",
+                file=str(path),
+                obj="RevisionLedger",
+                field="environment",
+            )
         )
     return ledger
 

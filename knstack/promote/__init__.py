@@ -9,4 +9,13 @@ diff.py, pipelines/ (GitHub Actions and Tekton generation).
 from knstack.promote.engine import GateFailed, Outcome, StepOptions, advance, promote, rollback
 from knstack.promote.steps import STABLE, StepRefused
 
-__all__ = ["STABLE", "GateFailed", "Outcome", "StepOptions", "StepRefused", "advance", "promote", "rollback"]
+__all__ = [
+    "STABLE",
+    "GateFailed",
+    "Outcome",
+    "StepOptions",
+    "StepRefused",
+    "advance",
+    "promote",
+    "rollback",
+]

@@ -71,7 +71,10 @@ class AuditRecord:
 
 def append_record(path: Path, record: AuditRecord) -> None:
     """Append one line in a single write (O_APPEND) and flush it to disk."""
-    line = json.dumps(record.to_dict(), sort_keys=False, ensure_ascii=False, separators=(",", ":")) + "\n"
+    line = (
+        json.dumps(record.to_dict(), sort_keys=False, ensure_ascii=False, separators=(",", ":"))
+        + "\n"
+    )
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         os.write(fd, line.encode("utf-8"))
@@ -90,5 +93,7 @@ def read_records(path: Path) -> list[dict[str, Any]]:
         try:
             records.append(json.loads(line))
         except json.JSONDecodeError as err:
-            raise InputError(Problem(f"not a JSON audit record: {err.msg}", file=f"{path}:{number}")) from None
+            raise InputError(
+                Problem(f"not a JSON audit record: {err.msg}", file=f"{path}:{number}")
+            ) from None
     return records

@@ -54,19 +54,35 @@ def read_chain(project: Project) -> Chain:
         try:
             data = load_yaml(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as err:
-            raise InputError(Problem(f"invalid YAML: {getattr(err, 'problem', err)}", file=str(path))) from None
+            raise InputError(
+                Problem(f"invalid YAML: {getattr(err, 'problem', err)}", file=str(path))
+            ) from None
         config = data.get("config") if isinstance(data, dict) else None
         promotion = (config or {}).get("knstack:promotion") if isinstance(config, dict) else None
         source = promotion.get("from") if isinstance(promotion, dict) else None
         if source is not None and source not in environments:
-            problems.append(Problem(f"no environment {source!r} (environments: {', '.join(environments)})", file=str(path), obj=f"stack {env}", field=FIELD))
+            problems.append(
+                Problem(
+                    f"no environment {source!r} (environments: {', '.join(environments)})",
+                    file=str(path),
+                    obj=f"stack {env}",
+                    field=FIELD,
+                )
+            )
         sources[env] = source if isinstance(source, str) else None
     for env in environments:
         seen = [env]
         current = sources.get(env)
         while current is not None and current in sources:
             if current in seen:
-                problems.append(Problem(f"promotion goes round in a circle: {' <- '.join([*seen, current])}", file=str(project.stack_file(env)), obj=f"stack {env}", field=FIELD))
+                problems.append(
+                    Problem(
+                        f"promotion goes round in a circle: {' <- '.join([*seen, current])}",
+                        file=str(project.stack_file(env)),
+                        obj=f"stack {env}",
+                        field=FIELD,
+                    )
+                )
                 break
             seen.append(current)
             current = sources.get(current)

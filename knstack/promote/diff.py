@@ -39,13 +39,21 @@ class PromotionDiff:
         return bool(self.sections)
 
     def text(self) -> str:
-        head = [f"# promoting from {self.source} to {self.target}"] + [f"# {line}" for line in self.summary]
+        head = [f"# promoting from {self.source} to {self.target}"] + [
+            f"# {line}" for line in self.summary
+        ]
         if not self.sections:
             head.append("# nothing would change")
         return "\n".join(head) + "\n" + "".join(self.sections)
 
 
-def promotion_diff(project: Project, source_env: str, target_env: str, services: Sequence[str] = (), now: datetime | None = None) -> PromotionDiff:
+def promotion_diff(
+    project: Project,
+    source_env: str,
+    target_env: str,
+    services: Sequence[str] = (),
+    now: datetime | None = None,
+) -> PromotionDiff:
     now = now or datetime.now(UTC)
     result = PromotionDiff(source_env, target_env)
     source, target = load_state(project, source_env), load_state(project, target_env)
@@ -53,14 +61,25 @@ def promotion_diff(project: Project, source_env: str, target_env: str, services:
     before_build = build_environment(project, target_env)
     if target.settings.promotion.from_ != source_env:
         fed = target.settings.promotion.from_ or "the components"
-        result.summary.append(f"note: {target_env} is promoted from {fed}, not {source_env}; `knstack promote` takes from {fed}")
-    names = sorted({f"{r.namespace}/{r.name}" for r in source_build.plan.routes if r.service is not None})
+        result.summary.append(
+            f"note: {target_env} is promoted from {fed}, not {source_env}; `knstack promote` takes from {fed}"
+        )
+    names = sorted(
+        {f"{r.namespace}/{r.name}" for r in source_build.plan.routes if r.service is not None}
+    )
     wanted = [n for n in names if not services or n in services or n.split("/", 1)[1] in services]
     text, ledger = target.text, target.ledger
     templates: list[tuple[str, str, Passed]] = []
     plan = target.settings.canary
     for full in wanted:
-        planned = plan_promotion(target, source, full, now, target_build=lambda: before_build, upstream_build=lambda: source_build)
+        planned = plan_promotion(
+            target,
+            source,
+            full,
+            now,
+            target_build=lambda: before_build,
+            upstream_build=lambda: source_build,
+        )
         short = full.split("/", 1)[1]
         if isinstance(planned, NotPassed):
             result.summary.append(f"{short}: {planned.reason}")
@@ -74,18 +93,36 @@ def promotion_diff(project: Project, source_env: str, target_env: str, services:
         if transition.needs_force:
             line += "; needs --force: " + "; ".join(transition.needs_force)
         result.summary.append(line)
-        text = set_release(text, planned.key, release_fields(transition.new, plan.wave_count), file=str(target.file))
+        text = set_release(
+            text,
+            planned.key,
+            release_fields(transition.new, plan.wave_count),
+            file=str(target.file),
+        )
         for entry_key, entries in planned.ledger.configurations.items():
             for entry in entries:
                 ledger = import_entry(ledger, entry_key, entry)
         templates.append((full, transition.new.stable or "", passed))
     if text == target.text:
         return result
-    stack_name = target.file.relative_to(project.root) if target.file.is_relative_to(project.root) else target.file
+    stack_name = (
+        target.file.relative_to(project.root)
+        if target.file.is_relative_to(project.root)
+        else target.file
+    )
     result.sections.append(_unified(target.text, text, f"a/{stack_name}", f"b/{stack_name}"))
-    added = [(k, e) for k, entries in ledger.configurations.items() for e in entries if target.ledger.find(k, e.name) is None]
+    added = [
+        (k, e)
+        for k, entries in ledger.configurations.items()
+        for e in entries
+        if target.ledger.find(k, e.name) is None
+    ]
     if added:
-        ledger_name = target.ledger_file.relative_to(project.root) if target.ledger_file.is_relative_to(project.root) else target.ledger_file
+        ledger_name = (
+            target.ledger_file.relative_to(project.root)
+            if target.ledger_file.is_relative_to(project.root)
+            else target.ledger_file
+        )
         lines = [f"--- a/{ledger_name}\n", f"+++ b/{ledger_name}\n"]
         lines += [f"+ {k}: {e.name} (generation {e.generation}, {e.digest})\n" for k, e in added]
         result.sections.append("".join(lines))
@@ -93,8 +130,17 @@ def promotion_diff(project: Project, source_env: str, target_env: str, services:
         old = target.ledger.find(full, stable)
         old_text = dump_yaml(old.template) if old is not None else ""
         label = f"revision {stable} (stable in {target_env})" if old is not None else "/dev/null"
-        result.sections.append(_unified(old_text, dump_yaml(passed.entry.template), label, f"revision {passed.revision} (from {passed.source})"))
-    after_build = build_environment(project, target_env, stack_data=stack_data(text, target.file), ledger=ledger)
+        result.sections.append(
+            _unified(
+                old_text,
+                dump_yaml(passed.entry.template),
+                label,
+                f"revision {passed.revision} (from {passed.source})",
+            )
+        )
+    after_build = build_environment(
+        project, target_env, stack_data=stack_data(text, target.file), ledger=ledger
+    )
     old_files, new_files = rendered_files(before_build), rendered_files(after_build)
     for path in sorted(set(old_files) | set(new_files)):
         old_text, new_text = old_files.get(path, ""), new_files.get(path, "")

@@ -94,7 +94,15 @@ class Outcome:
 Notify = Callable[[str], None]
 
 
-def promote(project: Project, service: str, to_env: str, options: StepOptions, *, on_gate: Callable[[GateResult], None] | None = None, notify: Notify | None = None) -> Outcome:
+def promote(
+    project: Project,
+    service: str,
+    to_env: str,
+    options: StepOptions,
+    *,
+    on_gate: Callable[[GateResult], None] | None = None,
+    notify: Notify | None = None,
+) -> Outcome:
     """Start the revision that passed the previous environment at the first stage of `to_env`."""
     _check_environment(project, to_env)
     source_env = read_chain(project).upstream(to_env)
@@ -109,22 +117,57 @@ def promote(project: Project, service: str, to_env: str, options: StepOptions, *
             service,
             now,
             target_build=_once(lambda: build_environment(project, to_env)),
-            upstream_build=_once(lambda: build_environment(project, source_env)) if source_env else None,
+            upstream_build=_once(lambda: build_environment(project, source_env))
+            if source_env
+            else None,
         )
         if isinstance(planned, NotPassed):
             before = target.release(service)
             if planned.up_to_date and before is not None:
                 key = target.service_key(service)[0]
-                return Outcome(to_env, Transition("promote", key, before, before, changed=False, message=planned.reason))
+                return Outcome(
+                    to_env,
+                    Transition(
+                        "promote", key, before, before, changed=False, message=planned.reason
+                    ),
+                )
             raise StepRefused(f"nothing to promote to {to_env}: {planned.reason}")
         passed = planned.passed
         extra = []
         if passed.since is not None:
-            extra.append(soak_gate(f"{passed.revision} at 100% in {passed.source}", passed.since, passed.soak_seconds, now, options.force))
-        return _finish(project, target, planned.full, planned.transition, planned.ledger, extra, options, now, on_gate, source=passed)
+            extra.append(
+                soak_gate(
+                    f"{passed.revision} at 100% in {passed.source}",
+                    passed.since,
+                    passed.soak_seconds,
+                    now,
+                    options.force,
+                )
+            )
+        return _finish(
+            project,
+            target,
+            planned.full,
+            planned.transition,
+            planned.ledger,
+            extra,
+            options,
+            now,
+            on_gate,
+            source=passed,
+        )
 
 
-def advance(project: Project, service: str, env: str, options: StepOptions, *, target: Target | None = None, on_gate: Callable[[GateResult], None] | None = None, notify: Notify | None = None) -> Outcome:
+def advance(
+    project: Project,
+    service: str,
+    env: str,
+    options: StepOptions,
+    *,
+    target: Target | None = None,
+    on_gate: Callable[[GateResult], None] | None = None,
+    notify: Notify | None = None,
+) -> Outcome:
     """Move to the next step (or `target`): next stage, next wave, or stable."""
     _check_environment(project, env)
     if options.wait:
@@ -136,16 +179,30 @@ def advance(project: Project, service: str, env: str, options: StepOptions, *, t
         key, full = state.service_key(service)
         before = state.settings.releases.get(key)
         plan = state.settings.canary
-        transition = steps.advance(before, plan, now, service=key, environment=env, clusters=state.clusters, target=target)
+        transition = steps.advance(
+            before, plan, now, service=key, environment=env, clusters=state.clusters, target=target
+        )
         extra = []
         if transition.changed and before is not None:
             here = describe_step(steps.current_step(before), plan, state.clusters)
             since = parse_timestamp(before.updated) if before.updated else None
-            extra.append(soak_gate(f"{before.candidate} at {here}", since, plan.soak_seconds, now, options.force))
+            extra.append(
+                soak_gate(
+                    f"{before.candidate} at {here}", since, plan.soak_seconds, now, options.force
+                )
+            )
         return _finish(project, state, full, transition, state.ledger, extra, options, now, on_gate)
 
 
-def rollback(project: Project, service: str, env: str, options: StepOptions, *, on_gate: Callable[[GateResult], None] | None = None, notify: Notify | None = None) -> Outcome:
+def rollback(
+    project: Project,
+    service: str,
+    env: str,
+    options: StepOptions,
+    *,
+    on_gate: Callable[[GateResult], None] | None = None,
+    notify: Notify | None = None,
+) -> Outcome:
     """All traffic back to the stable revision; the candidate is marked rolled back."""
     _check_environment(project, env)
     with promotion_lock(project.stacks_dir, timeout=options.lock_timeout, waiting=_waiting(notify)):
@@ -153,7 +210,9 @@ def rollback(project: Project, service: str, env: str, options: StepOptions, *, 
         state = load_state(project, env)
         _check_service(project, state, service)
         key, full = state.service_key(service)
-        transition = steps.rollback(state.settings.releases.get(key), now, service=key, environment=env)
+        transition = steps.rollback(
+            state.settings.releases.get(key), now, service=key, environment=env
+        )
         return _finish(project, state, full, transition, state.ledger, [], options, now, on_gate)
 
 
@@ -172,9 +231,16 @@ def _finish(
     if not transition.changed:
         return Outcome(state.name, transition)
     if options.force and not (options.reason and options.reason.strip()):
-        raise InputError(Problem("--force needs --reason: say why, it goes into the audit log", field="--reason"))
+        raise InputError(
+            Problem("--force needs --reason: say why, it goes into the audit log", field="--reason")
+        )
     plan = state.settings.canary
-    new_text = set_release(state.text, transition.service, release_fields(transition.new, plan.wave_count), file=str(state.file))
+    new_text = set_release(
+        state.text,
+        transition.service,
+        release_fields(transition.new, plan.wave_count),
+        file=str(state.file),
+    )
     stack_file = _relative(state.file, project.root)
     gates: list[GateResult] = []
 
@@ -191,10 +257,26 @@ def _finish(
     if build is not None:
         record(validate_gate(build, options.schema, stack_file))
         moves = steps.traffic_moves(full, transition, plan, state.clusters)
-        record(policy_gate(project, build, stack_file, moves, options.force, any_rule=transition.action == "rollback"))
+        record(
+            policy_gate(
+                project,
+                build,
+                stack_file,
+                moves,
+                options.force,
+                any_rule=transition.action == "rollback",
+            )
+        )
     if not all(g.passed for g in gates):
         raise GateFailed(state.name, gates)
-    diff = "".join(difflib.unified_diff(state.text.splitlines(True), new_text.splitlines(True), f"a/{stack_file}", f"b/{stack_file}"))
+    diff = "".join(
+        difflib.unified_diff(
+            state.text.splitlines(True),
+            new_text.splitlines(True),
+            f"a/{stack_file}",
+            f"b/{stack_file}",
+        )
+    )
     outcome = Outcome(state.name, transition, gates, stack_diff=diff, source=source)
     if options.dry_run:
         return outcome
@@ -209,7 +291,16 @@ def _finish(
     return outcome
 
 
-def _audit(project: Project, state: EnvState, full: str, transition: Transition, gates: list[GateResult], options: StepOptions, now: datetime, source: Passed | None) -> AuditRecord:
+def _audit(
+    project: Project,
+    state: EnvState,
+    full: str,
+    transition: Transition,
+    gates: list[GateResult],
+    options: StepOptions,
+    now: datetime,
+    source: Passed | None,
+) -> AuditRecord:
     plan, clusters = state.settings.canary, state.clusters
     before, after = transition.before, transition.new
     moved = after.candidate or (before.candidate if before else None) or after.stable
@@ -236,11 +327,17 @@ def _describe(release: steps.Release | None, plan: steps.CanaryPlan, clusters: l
     if release is None:
         return "no release state"
     if release.candidate is None:
-        return f"rolled back to {release.stable}" if release.status == "rolled-back" else f"stable {release.stable}"
+        return (
+            f"rolled back to {release.stable}"
+            if release.status == "rolled-back"
+            else f"stable {release.stable}"
+        )
     return f"{release.candidate} at {describe_step(steps.current_step(release), plan, clusters)}"
 
 
-def _wait_for_soak(project: Project, service: str, env: str, options: StepOptions, notify: Notify | None) -> None:
+def _wait_for_soak(
+    project: Project, service: str, env: str, options: StepOptions, notify: Notify | None
+) -> None:
     """Sleep (outside the lock: a rollback must never wait) until the stage has soaked."""
     while True:
         state = load_state(project, env)
@@ -252,7 +349,9 @@ def _wait_for_soak(project: Project, service: str, env: str, options: StepOption
         if remaining <= 0:
             return
         if notify is not None:
-            notify(f"waiting {remaining:.0f}s for {release.candidate} to soak at stage {release.stage} in {env}")
+            notify(
+                f"waiting {remaining:.0f}s for {release.candidate} to soak at stage {release.stage} in {env}"
+            )
         options.sleep(min(remaining, MAX_SLEEP_SECONDS))
 
 
@@ -274,17 +373,44 @@ def _check_service(project: Project, state: EnvState, service: str) -> None:
         return
     namespace, name = full.split("/", 1)
     settings = state.settings
-    objects = load_components(project.root / "components", state.name, settings.serving_context(), settings.namespace, project.root)
-    services = sorted({f"{o.obj.metadata.namespace or settings.namespace}/{o.obj.name}" for o in objects if isinstance(o.obj, Service)})
+    objects = load_components(
+        project.root / "components",
+        state.name,
+        settings.serving_context(),
+        settings.namespace,
+        project.root,
+    )
+    services = sorted(
+        {
+            f"{o.obj.metadata.namespace or settings.namespace}/{o.obj.name}"
+            for o in objects
+            if isinstance(o.obj, Service)
+        }
+    )
     if full not in services:
-        known = ", ".join(s.split("/", 1)[1] if s.startswith(f"{state.settings.namespace}/") else s for s in services) or "none"
-        raise InputError(Problem(f"no Service {full} in the components (Services: {known})", obj=f"Service {namespace}/{name}"))
+        known = (
+            ", ".join(
+                s.split("/", 1)[1] if s.startswith(f"{state.settings.namespace}/") else s
+                for s in services
+            )
+            or "none"
+        )
+        raise InputError(
+            Problem(
+                f"no Service {full} in the components (Services: {known})",
+                obj=f"Service {namespace}/{name}",
+            )
+        )
 
 
 def _check_environment(project: Project, env: str) -> None:
     if env not in project.environments():
         known = ", ".join(project.environments()) or "none"
-        raise InputError(Problem(f"no environment {env!r} (environments: {known})", file=str(project.stack_file(env))))
+        raise InputError(
+            Problem(
+                f"no environment {env!r} (environments: {known})", file=str(project.stack_file(env))
+            )
+        )
 
 
 def _waiting(notify: Notify | None) -> Callable[[], None] | None:

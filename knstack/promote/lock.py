@@ -28,7 +28,9 @@ class LockBusy(KnstackError):
 
 
 @contextmanager
-def promotion_lock(stacks_dir: Path, *, timeout: float, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+def promotion_lock(
+    stacks_dir: Path, *, timeout: float, waiting: Callable[[], None] | None = None
+) -> Iterator[None]:
     """Hold the project's promotion lock; wait up to `timeout` seconds for it."""
     fd = os.open(stacks_dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:

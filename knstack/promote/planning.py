@@ -50,7 +50,14 @@ def plan_promotion(
                 ledger = import_entry(ledger, full, entry)
     else:
         needs_build = upstream.release(service) is None and upstream_build is not None
-        passed = from_upstream(upstream, service, full, before, target.ledger, upstream_build() if needs_build else None)
+        passed = from_upstream(
+            upstream,
+            service,
+            full,
+            before,
+            target.ledger,
+            upstream_build() if needs_build else None,
+        )
         if isinstance(passed, Passed):
             ledger = import_entry(ledger, full, passed.entry)
     if isinstance(passed, NotPassed):
@@ -76,7 +83,9 @@ def plan_promotion(
 def most_served(build: EnvironmentBuild, full: str) -> str | None:
     """The revision with the largest share of the service's traffic now (the first of equals)."""
     namespace, name = full.split("/", 1)
-    route = next((r for r in build.plan.routes if r.namespace == namespace and r.name == name), None)
+    route = next(
+        (r for r in build.plan.routes if r.namespace == namespace and r.name == name), None
+    )
     if route is None:
         return None
     weighted = route.weighted_revisions()

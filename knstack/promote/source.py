@@ -45,7 +45,14 @@ def from_components(build: EnvironmentBuild, full: str) -> Passed | NotPassed:
     return Passed(entry.name, entry, "components", "the components' current template")
 
 
-def from_upstream(upstream: EnvState, service: str, full: str, target: Release | None, target_ledger: RevisionLedger, build: EnvironmentBuild | None) -> Passed | NotPassed:
+def from_upstream(
+    upstream: EnvState,
+    service: str,
+    full: str,
+    target: Release | None,
+    target_ledger: RevisionLedger,
+    build: EnvironmentBuild | None,
+) -> Passed | NotPassed:
     """`build` (the upstream environment built) is needed only when it has no release state."""
     release = upstream.release(service)
     plan = upstream.settings.canary
@@ -70,11 +77,15 @@ def from_upstream(upstream: EnvState, service: str, full: str, target: Release |
             return Passed(release.stable, entry, env, f"stable in {env}")
     if release.candidate is not None:
         where = describe_step((release.wave, release.stage), plan, upstream.clusters)
-        return NotPassed(f"{release.candidate} is at {where} in {env}; it passes when it serves 100% there")
+        return NotPassed(
+            f"{release.candidate} is at {where} in {env}; it passes when it serves 100% there"
+        )
     return NotPassed(f"nothing newer has passed {env} (it runs {release.stable})", up_to_date=True)
 
 
-def _newer(entry: LedgerEntry, target_stable: str | None, target_ledger: RevisionLedger, full: str) -> bool:
+def _newer(
+    entry: LedgerEntry, target_stable: str | None, target_ledger: RevisionLedger, full: str
+) -> bool:
     if target_stable is None:
         return True
     if target_stable == entry.name:
@@ -83,7 +94,9 @@ def _newer(entry: LedgerEntry, target_stable: str | None, target_ledger: Revisio
     return current is None or entry.generation > current.generation
 
 
-def _whole_traffic(build: EnvironmentBuild, full: str, env: str, ledger: RevisionLedger) -> Passed | NotPassed:
+def _whole_traffic(
+    build: EnvironmentBuild, full: str, env: str, ledger: RevisionLedger
+) -> Passed | NotPassed:
     namespace, name = full.split("/", 1)
     served: set[str] = set()
     for cluster in build.clusters:
@@ -95,13 +108,17 @@ def _whole_traffic(build: EnvironmentBuild, full: str, env: str, ledger: Revisio
         served |= {rev for rev, _ in weighted}
         if len(weighted) != 1:
             split = ", ".join(f"{rev} {pct}%" for rev, pct in weighted)
-            return NotPassed(f"{env} splits {full} ({split}) without release state; start a release there first")
+            return NotPassed(
+                f"{env} splits {full} ({split}) without release state; start a release there first"
+            )
     if len(served) != 1:
         return NotPassed(f"{env} serves different revisions of {full} on its clusters")
     (revision,) = served
     entry = ledger.find(full, revision)
     if entry is None:
-        return NotPassed(f"{revision} serves {env} but is not in its ledger yet: run `knstack render --stack {env}` and commit the ledger")
+        return NotPassed(
+            f"{revision} serves {env} but is not in its ledger yet: run `knstack render --stack {env}` and commit the ledger"
+        )
     return Passed(revision, entry, env, f"serving 100% in {env}")
 
 

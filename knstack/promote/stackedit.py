@@ -25,7 +25,16 @@ from knstack.stack.release import Release
 from knstack.yamlio import load_yaml
 
 RELEASES_KEY = "knstack:releases"
-FIELD_ORDER = ("stable", "candidate", "wave", "stage", "previous", "rolledBack", "status", "updated")
+FIELD_ORDER = (
+    "stable",
+    "candidate",
+    "wave",
+    "stage",
+    "previous",
+    "rolledBack",
+    "status",
+    "updated",
+)
 
 
 def release_fields(release: Release, waves: int) -> dict[str, Any]:
@@ -97,14 +106,23 @@ def set_release(text: str, service: str, fields: dict[str, Any], *, file: str) -
         releases = config[RELEASES_KEY] = {}
     releases[service] = dict(fields)
     if load_yaml(result) != expected:
-        raise RuntimeError(f"editing {file} would change more than {RELEASES_KEY}.{service}; nothing was written")
+        raise RuntimeError(
+            f"editing {file} would change more than {RELEASES_KEY}.{service}; nothing was written"
+        )
     return result
 
 
 def _edits(doc: _Text, root: MappingNode, service: str, fields: dict[str, Any]) -> list[_Edit]:
     config = _value(root, "config")
-    if config is None or not isinstance(config[1], MappingNode) or config[1].flow_style or not config[1].value:
-        raise InputError(Problem("needs a block mapping `config:` to hold knstack:releases", field="config"))
+    if (
+        config is None
+        or not isinstance(config[1], MappingNode)
+        or config[1].flow_style
+        or not config[1].value
+    ):
+        raise InputError(
+            Problem("needs a block mapping `config:` to hold knstack:releases", field="config")
+        )
     config_map = config[1]
     indent = _indent(config_map)
     step = max(2, indent - root.value[0][0].start_mark.column) if root.value else 2
@@ -112,13 +130,33 @@ def _edits(doc: _Text, root: MappingNode, service: str, fields: dict[str, Any]) 
     block = [f"{service}:", *[" " * step + line for line in _field_lines(fields)]]
     if entry is None:  # add knstack:releases at the end of config
         at = doc.after_line(_entry_last_line(*config_map.value[-1]))
-        return [_Edit(at, at, _prefix_newline(doc, at) + doc.lines(indent, [f"{RELEASES_KEY}:", *[" " * step + b for b in block]]))]
+        return [
+            _Edit(
+                at,
+                at,
+                _prefix_newline(doc, at)
+                + doc.lines(indent, [f"{RELEASES_KEY}:", *[" " * step + b for b in block]]),
+            )
+        ]
     key, releases = entry
     if _is_null(releases):
-        start, end = doc.line_start(key.start_mark.line), doc.after_line(_entry_last_line(key, releases))
-        return [_Edit(start, end, doc.lines(indent, [f"{_key_text(doc, key)}:", *[" " * step + b for b in block]]))]
+        start, end = (
+            doc.line_start(key.start_mark.line),
+            doc.after_line(_entry_last_line(key, releases)),
+        )
+        return [
+            _Edit(
+                start,
+                end,
+                doc.lines(indent, [f"{_key_text(doc, key)}:", *[" " * step + b for b in block]]),
+            )
+        ]
     if not isinstance(releases, MappingNode):
-        raise InputError(Problem("must be a mapping of services to release state", field=f'config."{RELEASES_KEY}"'))
+        raise InputError(
+            Problem(
+                "must be a mapping of services to release state", field=f'config."{RELEASES_KEY}"'
+            )
+        )
     if releases.flow_style:
         current = load_yaml(doc.text[releases.start_mark.index : releases.end_mark.index]) or {}
         current[service] = fields
@@ -129,8 +167,23 @@ def _edits(doc: _Text, root: MappingNode, service: str, fields: dict[str, Any]) 
         return [_Edit(at, at, _prefix_newline(doc, at) + doc.lines(_indent(releases), block))]
     service_key, mapping = found
     if _is_null(mapping) or not isinstance(mapping, MappingNode):
-        start, end = doc.line_start(service_key.start_mark.line), doc.after_line(_entry_last_line(service_key, mapping))
-        return [_Edit(start, end, doc.lines(_indent(releases), [f"{_key_text(doc, service_key)}:", *[" " * step + line for line in _field_lines(fields)]]))]
+        start, end = (
+            doc.line_start(service_key.start_mark.line),
+            doc.after_line(_entry_last_line(service_key, mapping)),
+        )
+        return [
+            _Edit(
+                start,
+                end,
+                doc.lines(
+                    _indent(releases),
+                    [
+                        f"{_key_text(doc, service_key)}:",
+                        *[" " * step + line for line in _field_lines(fields)],
+                    ],
+                ),
+            )
+        ]
     if mapping.flow_style:
         return [_Edit(mapping.start_mark.index, mapping.end_mark.index, _inline(fields))]
     return _field_edits(doc, mapping, fields)
@@ -143,7 +196,13 @@ def _field_edits(doc: _Text, mapping: MappingNode, fields: dict[str, Any]) -> li
     current = {k.value: (k, v) for k, v in mapping.value}
     for name, (key, value) in current.items():
         if name not in fields:
-            edits.append(_Edit(doc.line_start(key.start_mark.line), doc.after_line(_entry_last_line(key, value)), ""))
+            edits.append(
+                _Edit(
+                    doc.line_start(key.start_mark.line),
+                    doc.after_line(_entry_last_line(key, value)),
+                    "",
+                )
+            )
         elif _node_data(doc, value) != fields[name]:
             edits.append(_replace_value(doc, key, value, fields[name], indent))
     rank = {name: i for i, name in enumerate(FIELD_ORDER)}
@@ -154,7 +213,14 @@ def _field_edits(doc: _Text, mapping: MappingNode, fields: dict[str, Any]) -> li
             at = doc.line_start(later[0].start_mark.line)
         else:
             at = doc.after_line(_entry_last_line(*mapping.value[-1]))
-        edits.append(_Edit(at, at, _prefix_newline(doc, at) + doc.lines(indent, [f"{name}: {_inline(fields[name])}"]), order))
+        edits.append(
+            _Edit(
+                at,
+                at,
+                _prefix_newline(doc, at) + doc.lines(indent, [f"{name}: {_inline(fields[name])}"]),
+                order,
+            )
+        )
     return edits
 
 
@@ -165,7 +231,9 @@ def _replace_value(doc: _Text, key: ScalarNode, value: Node, new: Any, indent: i
     start, end = doc.line_start(key.start_mark.line), doc.after_line(_entry_last_line(key, value))
     if isinstance(value, SequenceNode) and isinstance(new, list) and new:
         dash = value.start_mark.column  # keep the block list's own indentation
-        body = doc.lines(indent, [f"{_key_text(doc, key)}:"]) + "".join(" " * dash + f"- {_inline(item)}{doc.newline}" for item in new)
+        body = doc.lines(indent, [f"{_key_text(doc, key)}:"]) + "".join(
+            " " * dash + f"- {_inline(item)}{doc.newline}" for item in new
+        )
         return _Edit(start, end, body)
     return _Edit(start, end, doc.lines(indent, [f"{_key_text(doc, key)}: {_inline(new)}"]))
 
@@ -177,7 +245,9 @@ def _field_lines(fields: dict[str, Any]) -> list[str]:
 def _inline(value: Any) -> str:
     """One-line YAML for a value: quoted where plain text would read as something else
     (a timestamp, a number, `null`), lists and mappings in flow style."""
-    text = yaml.safe_dump(value, default_flow_style=True, width=1_000_000, sort_keys=False, allow_unicode=True)
+    text = yaml.safe_dump(
+        value, default_flow_style=True, width=1_000_000, sort_keys=False, allow_unicode=True
+    )
     return text.removesuffix("\n").removesuffix("\n...").strip()
 
 
@@ -210,7 +280,11 @@ def _key_text(doc: _Text, key: ScalarNode) -> str:
 
 
 def _is_null(node: Node) -> bool:
-    return isinstance(node, ScalarNode) and node.style is None and node.value in ("", "~", "null", "Null", "NULL")
+    return (
+        isinstance(node, ScalarNode)
+        and node.style is None
+        and node.value in ("", "~", "null", "Null", "NULL")
+    )
 
 
 def _node_data(doc: _Text, node: Node) -> Any:

@@ -48,10 +48,16 @@ def load_state(project: Project, env: str, text: str | None = None) -> EnvState:
     if text is None:
         if not path.is_file():
             known = ", ".join(project.environments()) or "none"
-            raise InputError(Problem(f"no stack file for environment {env!r} (environments: {known})", file=str(path)))
+            raise InputError(
+                Problem(
+                    f"no stack file for environment {env!r} (environments: {known})", file=str(path)
+                )
+            )
         text = path.read_text(encoding="utf-8")
     platform = load_platform(project.root / "components", env, project.root)
-    settings = load_environment(project, env, {"knative": platform} if platform else None, data=stack_data(text, path)).settings
+    settings = load_environment(
+        project, env, {"knative": platform} if platform else None, data=stack_data(text, path)
+    ).settings
     ledger_file = ledger_path(project.stacks_dir, env)
     return EnvState(env, path, text, settings, load_ledger(ledger_file, env), ledger_file)
 

@@ -34,7 +34,9 @@ class StatusRecord:
     state: ReleaseState
     updated: str | None
     managed: bool  # the environment has release state for the service
-    traffic: list[dict[str, Any]] = field(default_factory=list)  # as rendered: revision, percent, tag
+    traffic: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # as rendered: revision, percent, tag
     rolled_back: list[str] = field(default_factory=list)
     previous: str | None = None
 
@@ -44,14 +46,24 @@ class StatusRecord:
         return data
 
 
-def status_records(project: Project, environments: Sequence[str] | None = None, service: str | None = None) -> tuple[list[StatusRecord], list[Problem]]:
+def status_records(
+    project: Project, environments: Sequence[str] | None = None, service: str | None = None
+) -> tuple[list[StatusRecord], list[Problem]]:
     """Records for every Service in every environment (promotion order), and the problems
     of environments that do not build (the others are still reported)."""
     order = read_chain(project).order()
     wanted = [e for e in order if environments is None or e in environments]
     unknown = [e for e in environments or [] if e not in order]
     if unknown:
-        raise InputError([Problem(f"no environment {e!r} (environments: {', '.join(order)})", file=str(project.stack_file(e))) for e in unknown])
+        raise InputError(
+            [
+                Problem(
+                    f"no environment {e!r} (environments: {', '.join(order)})",
+                    file=str(project.stack_file(e)),
+                )
+                for e in unknown
+            ]
+        )
     records: list[StatusRecord] = []
     problems: list[Problem] = []
     for env in wanted:
@@ -62,15 +74,28 @@ def status_records(project: Project, environments: Sequence[str] | None = None, 
             continue
         settings = build.settings
         plan = settings.canary
-        releases = {(k if "/" in k else f"{settings.namespace}/{k}"): r for k, r in settings.releases.items()}
+        releases = {
+            (k if "/" in k else f"{settings.namespace}/{k}"): r
+            for k, r in settings.releases.items()
+        }
         for cluster in build.clusters:
             serving = cluster.plan or build.plan
             for route in serving.routes:
-                if route.service is None or (service is not None and service not in (route.name, f"{route.namespace}/{route.name}")):
+                if route.service is None or (
+                    service is not None
+                    and service not in (route.name, f"{route.namespace}/{route.name}")
+                ):
                     continue
                 full = f"{route.namespace}/{route.name}"
                 release = releases.get(full)
-                traffic = [{"revision": s.revision, "percent": s.percent, **({"tag": s.tag} if s.tag else {})} for s in route.traffic]
+                traffic = [
+                    {
+                        "revision": s.revision,
+                        "percent": s.percent,
+                        **({"tag": s.tag} if s.tag else {}),
+                    }
+                    for s in route.traffic
+                ]
                 wave = plan.wave_of(cluster.name)
                 common = {
                     "service": route.name,
@@ -85,7 +110,18 @@ def status_records(project: Project, environments: Sequence[str] | None = None, 
                 if release is None:
                     weighted = route.weighted_revisions()
                     main = max(weighted, key=lambda item: item[1])[0] if weighted else None
-                    records.append(StatusRecord(**common, stable=main, candidate=None, stage=0, percent=0, state="stable", updated=None, managed=False))
+                    records.append(
+                        StatusRecord(
+                            **common,
+                            stable=main,
+                            candidate=None,
+                            stage=0,
+                            percent=0,
+                            state="stable",
+                            updated=None,
+                            managed=False,
+                        )
+                    )
                     continue
                 if release.candidate is None:
                     stage = 0

@@ -45,7 +45,9 @@ class Transition:
     def new(self) -> Release:
         """The release after a step that changed something."""
         if self.after is None:
-            raise RuntimeError(f"{self.action} {self.service}: no state after a step that changed nothing")
+            raise RuntimeError(
+                f"{self.action} {self.service}: no state after a step that changed nothing"
+            )
         return self.after
 
 
@@ -108,15 +110,40 @@ def start(
     stable = before.stable if before is not None else stable_if_new
     if candidate == stable:
         if before is None:
-            return Transition("promote", service, None, Release(stable=stable), changed=False, message=f"{candidate} already serves all traffic of {service} in {environment}")
-        return Transition("promote", service, before, before, changed=False, message=f"{candidate} is already the stable revision in {environment}")
+            return Transition(
+                "promote",
+                service,
+                None,
+                Release(stable=stable),
+                changed=False,
+                message=f"{candidate} already serves all traffic of {service} in {environment}",
+            )
+        return Transition(
+            "promote",
+            service,
+            before,
+            before,
+            changed=False,
+            message=f"{candidate} is already the stable revision in {environment}",
+        )
     if before is not None and before.candidate == candidate:
-        return Transition("promote", service, before, before, changed=False, message=f"{candidate} is already progressing in {environment}")
+        return Transition(
+            "promote",
+            service,
+            before,
+            before,
+            changed=False,
+            message=f"{candidate} is already progressing in {environment}",
+        )
     needs_force = []
     if before is not None and candidate in before.rolled_back:
-        needs_force.append(f"{candidate} was rolled back in {environment}; automation does not promote it again")
+        needs_force.append(
+            f"{candidate} was rolled back in {environment}; automation does not promote it again"
+        )
     if before is not None and before.candidate is not None:
-        needs_force.append(f"{environment} is releasing {before.candidate} (stage {before.stage}); promoting {candidate} replaces it")
+        needs_force.append(
+            f"{environment} is releasing {before.candidate} (stage {before.stage}); promoting {candidate} replaces it"
+        )
     new, old = generation(candidate), generation(stable) if stable else None
     if new is not None and old is not None and new < old:
         needs_force.append(f"{candidate} is older than the stable revision {stable}")
@@ -148,11 +175,22 @@ def advance(
             # A pipeline naming its step after the release finished (or for a service with
             # nothing to release): nothing to do. After a rollback it must stop instead.
             runs = f"runs {before.stable}" if before is not None else "has no release state"
-            return Transition("advance", service, before, before, changed=False, message=f"{service} {runs} in {environment}; no candidate to advance")
+            return Transition(
+                "advance",
+                service,
+                before,
+                before,
+                changed=False,
+                message=f"{service} {runs} in {environment}; no candidate to advance",
+            )
         if before is not None and before.status == "rolled-back":
-            raise StepRefused(f"nothing to advance: {service} was rolled back in {environment} (to {before.stable})")
+            raise StepRefused(
+                f"nothing to advance: {service} was rolled back in {environment} (to {before.stable})"
+            )
         stable = f" (stable: {before.stable})" if before is not None and before.stable else ""
-        raise StepRefused(f"nothing to advance: {service} has no candidate in {environment}{stable}")
+        raise StepRefused(
+            f"nothing to advance: {service} has no candidate in {environment}{stable}"
+        )
     if target is not None and target != STABLE:
         wave, stage = target
         if not (1 <= wave <= plan.wave_count and 1 <= stage <= len(plan.stages)):
@@ -166,13 +204,22 @@ def advance(
     here = step_index((before.wave, before.stage), plan)
     goal = here + 1 if target is None else step_index(target, plan)
     if goal == here:
-        return Transition("advance", service, before, before, changed=False, message=f"{before.candidate} is already at {describe_step(target or STABLE, plan, clusters)} in {environment}")
+        return Transition(
+            "advance",
+            service,
+            before,
+            before,
+            changed=False,
+            message=f"{before.candidate} is already at {describe_step(target or STABLE, plan, clusters)} in {environment}",
+        )
     if goal < here:
         raise StepRefused(
             f"{before.candidate} is already past {describe_step(step_at(goal, plan), plan, clusters)} in {environment}; "
             f"`knstack rollback {service} --stack {environment}` returns all traffic to the stable revision"
         )
-    skipped = tuple(describe_step(step_at(i, plan), plan, clusters) for i in range(max(here + 1, 1), goal))
+    skipped = tuple(
+        describe_step(step_at(i, plan), plan, clusters) for i in range(max(here + 1, 1), goal)
+    )
     needs_force = (f"skips {len(skipped)} step(s): {'; '.join(skipped)}",) if skipped else ()
     reached = step_at(goal, plan)
     if reached == STABLE:
@@ -188,25 +235,41 @@ def advance(
     return Transition("advance", service, before, after, needs_force=needs_force, skipped=skipped)
 
 
-def rollback(before: Release | None, now: datetime, *, service: str, environment: str) -> Transition:
+def rollback(
+    before: Release | None, now: datetime, *, service: str, environment: str
+) -> Transition:
     """All traffic back to the stable revision; the candidate is marked rolled back. Without
     a candidate, the stable revision is rolled back to the previous one."""
     if before is None:
         raise StepRefused(f"nothing to roll back: {service} has no release state in {environment}")
     if before.candidate is not None:
         if before.stable is None:
-            raise StepRefused(f"{before.candidate} is the first release of {service} in {environment}: there is no stable revision to return to")
+            raise StepRefused(
+                f"{before.candidate} is the first release of {service} in {environment}: there is no stable revision to return to"
+            )
         bad, stable, previous = before.candidate, before.stable, before.previous
     elif before.previous is not None:
         bad, stable, previous = before.stable, before.previous, None
     else:
-        raise StepRefused(f"nothing to roll back: {service} runs {before.stable} in {environment} and no earlier stable revision is recorded")
-    rolled_back = [*before.rolled_back, bad] if bad not in before.rolled_back else list(before.rolled_back)
-    after = Release(stable=stable, previous=previous, rolled_back=rolled_back, status="rolled-back", updated=timestamp(now))
+        raise StepRefused(
+            f"nothing to roll back: {service} runs {before.stable} in {environment} and no earlier stable revision is recorded"
+        )
+    rolled_back = (
+        [*before.rolled_back, bad] if bad not in before.rolled_back else list(before.rolled_back)
+    )
+    after = Release(
+        stable=stable,
+        previous=previous,
+        rolled_back=rolled_back,
+        status="rolled-back",
+        updated=timestamp(now),
+    )
     return Transition("rollback", service, before, after)
 
 
-def traffic_moves(namespaced: str, transition: Transition, plan: CanaryPlan, clusters: Sequence[str]) -> list[CanaryStep]:
+def traffic_moves(
+    namespaced: str, transition: Transition, plan: CanaryPlan, clusters: Sequence[str]
+) -> list[CanaryStep]:
     """The moving revision's share of traffic before and after, for each cluster where it
     changes (what the canary-max-step policy judges). A first release (no stable revision
     yet) moves no users from one revision to another and gives none."""
@@ -221,7 +284,10 @@ def traffic_moves(namespaced: str, transition: Transition, plan: CanaryPlan, clu
         return []
     moves: dict[tuple[int, int], None] = {}
     for cluster in clusters:
-        previous, following = share(before, moving, plan, cluster), share(after, moving, plan, cluster)
+        previous, following = (
+            share(before, moving, plan, cluster),
+            share(after, moving, plan, cluster),
+        )
         if previous != following:
             moves.setdefault((previous, following), None)
     return [CanaryStep(service=namespaced, previous=p, next=n) for p, n in moves]

@@ -30,7 +30,20 @@ _RANK_BY_KIND: dict[str, int] = {
     "ValidatingWebhookConfiguration": 5,
 }
 _RANK_CUSTOM = 6  # custom resources: after CRDs, workloads and webhooks
-_BUILTIN_GROUPS = frozenset({"", "apps", "autoscaling", "policy", "rbac.authorization.k8s.io", "batch", "apiextensions.k8s.io", "admissionregistration.k8s.io", "networking.k8s.io", "coordination.k8s.io"})
+_BUILTIN_GROUPS = frozenset(
+    {
+        "",
+        "apps",
+        "autoscaling",
+        "policy",
+        "rbac.authorization.k8s.io",
+        "batch",
+        "apiextensions.k8s.io",
+        "admissionregistration.k8s.io",
+        "networking.k8s.io",
+        "coordination.k8s.io",
+    }
+)
 
 
 def api_group(manifest: dict[str, Any]) -> str:
@@ -48,7 +61,12 @@ def rank(manifest: dict[str, Any]) -> int:
 
 def identity(manifest: dict[str, Any]) -> tuple[str, str, str, str]:
     meta = manifest.get("metadata") or {}
-    return (api_group(manifest), str(manifest.get("kind", "")), str(meta.get("namespace") or ""), str(meta.get("name", "")))
+    return (
+        api_group(manifest),
+        str(manifest.get("kind", "")),
+        str(meta.get("namespace") or ""),
+        str(meta.get("name", "")),
+    )
 
 
 def sort_key(manifest: dict[str, Any]) -> tuple[int, str, str, str, str]:

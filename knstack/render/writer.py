@@ -28,7 +28,9 @@ def rendered_files(build: EnvironmentBuild, fmt: Format = "yaml") -> dict[str, s
     """Every file of the environment's output, by path relative to `DIR/<env>/`."""
     files: dict[str, str] = {}
     for cluster in build.clusters:
-        manifests = ordered(cluster.manifests, f"environment {build.environment}, cluster {cluster.name}")
+        manifests = ordered(
+            cluster.manifests, f"environment {build.environment}, cluster {cluster.name}"
+        )
         names = []
         for manifest in manifests:
             name = file_name(manifest, fmt)
@@ -36,7 +38,11 @@ def rendered_files(build: EnvironmentBuild, fmt: Format = "yaml") -> dict[str, s
             names.append(name)
         # Lets Argo CD, Flux and `kubectl apply -k` take the directory as one unit.
         files[f"{cluster.name}/{KUSTOMIZATION}"] = dump_yaml(
-            {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": sorted(names)}
+            {
+                "apiVersion": "kustomize.config.k8s.io/v1beta1",
+                "kind": "Kustomization",
+                "resources": sorted(names),
+            }
         )
     return files
 

@@ -9,4 +9,12 @@ from knstack.resolve.model import (
 )
 from knstack.resolve.resolver import ResolveResult, resolve
 
-__all__ = ["ConfigurationPlan", "ResolveResult", "RevisionPlan", "RoutePlan", "ServingPlan", "TrafficSplit", "resolve"]
+__all__ = [
+    "ConfigurationPlan",
+    "ResolveResult",
+    "RevisionPlan",
+    "RoutePlan",
+    "ServingPlan",
+    "TrafficSplit",
+    "resolve",
+]

@@ -67,7 +67,9 @@ def resolve(
     routes: list[tuple[str, str, str | None, LoadedObject]] = []
     for (kind, namespace, name), versions in by_identity.items():
         if kind in ("Service", "Configuration"):
-            configs[configuration_key(namespace, name)] = _Config(name, namespace, name if kind == "Service" else None, versions)
+            configs[configuration_key(namespace, name)] = _Config(
+                name, namespace, name if kind == "Service" else None, versions
+            )
         if kind in ("Service", "Route"):
             routes.append((namespace, name, name if kind == "Service" else None, versions[-1]))
 
@@ -78,9 +80,15 @@ def resolve(
         if not record_templates:
             entry = ledger.latest(key)
             if entry is None:
-                warnings.append(f"Configuration {key}: no revision has been promoted to this environment yet; it is not rendered")
+                warnings.append(
+                    f"Configuration {key}: no revision has been promoted to this environment yet; it is not rendered"
+                )
                 del configs[key]
-                routes = [r for r in routes if (r[0], r[2]) != (config.namespace, config.service) or config.service is None]
+                routes = [
+                    r
+                    for r in routes
+                    if (r[0], r[2]) != (config.namespace, config.service) or config.service is None
+                ]
             else:
                 latest[key] = entry
             continue
@@ -89,7 +97,9 @@ def resolve(
             try:
                 recorded = record_template(result.ledger, key, config.name, template)
             except InputError as err:
-                problems += err.located(file=str(version.source), obj=version.obj.ref(default_namespace)).problems
+                problems += err.located(
+                    file=str(version.source), obj=version.obj.ref(default_namespace)
+                ).problems
                 break
             result.ledger = recorded.ledger
             latest[key] = recorded.entry
@@ -105,7 +115,9 @@ def resolve(
         try:
             splits = _pin_traffic(traffic, namespace, service, result.ledger, latest, index)
         except InputError as err:
-            problems += err.located(file=str(loaded.source), obj=loaded.obj.ref(default_namespace)).problems
+            problems += err.located(
+                file=str(loaded.source), obj=loaded.obj.ref(default_namespace)
+            ).problems
             continue
         meta = loaded.obj.metadata
         labels = dict(meta.labels or {})
@@ -117,7 +129,9 @@ def resolve(
                 cluster_local=labels.get(VISIBILITY_LABEL) == CLUSTER_LOCAL,
                 traffic=tuple(splits),
                 labels=labels,
-                annotations={k: v for k, v in (meta.annotations or {}).items() if k != LAST_APPLIED},
+                annotations={
+                    k: v for k, v in (meta.annotations or {}).items() if k != LAST_APPLIED
+                },
                 source=str(loaded.source),
             )
         )
@@ -138,7 +152,9 @@ def resolve(
                 service=config.service,
                 latest=plan,
                 labels=dict(meta.labels or {}),
-                annotations={k: v for k, v in (meta.annotations or {}).items() if k != LAST_APPLIED},
+                annotations={
+                    k: v for k, v in (meta.annotations or {}).items() if k != LAST_APPLIED
+                },
                 source=str(last.source),
             )
         )
@@ -163,7 +179,9 @@ def resolve(
     return result
 
 
-def _group_versions(objects: Sequence[LoadedObject], default_namespace: str) -> dict[tuple[str, str, str], list[LoadedObject]]:
+def _group_versions(
+    objects: Sequence[LoadedObject], default_namespace: str
+) -> dict[tuple[str, str, str], list[LoadedObject]]:
     grouped: dict[tuple[str, str, str], list[LoadedObject]] = {}
     owners: dict[tuple[str, str], tuple[str, LoadedObject]] = {}
     problems: list[Problem] = []
@@ -233,7 +251,11 @@ def _pin_traffic(
                 continue
             revision, is_latest = entry.name, True
         # Repeated identical targets stay separate; their percents add up on the host.
-        splits.append(TrafficSplit(revision=revision, percent=target.percent or 0, tag=target.tag, latest=is_latest))
+        splits.append(
+            TrafficSplit(
+                revision=revision, percent=target.percent or 0, tag=target.tag, latest=is_latest
+            )
+        )
     if problems:
         raise InputError(problems)
     return splits
@@ -253,7 +275,12 @@ def _known_revisions(ledger: RevisionLedger, namespace: str, service: str | None
     if service:
         names = [e.name for e in ledger.entries(configuration_key(namespace, service))]
     else:
-        names = [e.name for key, entries in ledger.configurations.items() if key.startswith(f"{namespace}/") for e in entries]
+        names = [
+            e.name
+            for key, entries in ledger.configurations.items()
+            if key.startswith(f"{namespace}/")
+            for e in entries
+        ]
     return ", ".join(names) if names else "none"
 
 

@@ -31,7 +31,9 @@ class Project:
         return self.stacks_dir / f"Pulumi.{env}.yaml"
 
     def environments(self) -> list[str]:
-        return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in self.stacks_dir.glob("Pulumi.*.yaml"))
+        return sorted(
+            p.name[len("Pulumi.") : -len(".yaml")] for p in self.stacks_dir.glob("Pulumi.*.yaml")
+        )
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,9 @@ def find_project(start: Path | None = None) -> Project:
         if (candidate / "Pulumi.yaml").is_file():
             return read_project(candidate)
     raise InputError(
-        Problem(f"no Pulumi.yaml found in {here} or its parents; run knstack inside a knstack project or pass --project-dir")
+        Problem(
+            f"no Pulumi.yaml found in {here} or its parents; run knstack inside a knstack project or pass --project-dir"
+        )
     )
 
 
@@ -60,12 +64,23 @@ def read_project(root: Path) -> Project:
         raise InputError(Problem("is required", file=str(path), obj="Pulumi project", field="name"))
     stack_dir = data.get("stackConfigDir", ".")
     if not isinstance(stack_dir, str):
-        raise InputError(Problem("must be a directory path", file=str(path), obj="Pulumi project", field="stackConfigDir"))
+        raise InputError(
+            Problem(
+                "must be a directory path",
+                file=str(path),
+                obj="Pulumi project",
+                field="stackConfigDir",
+            )
+        )
     return Project(root=root, name=name, stacks_dir=(root / stack_dir).resolve())
 
 
 def load_environment(
-    project: Project, env: str, defaults: dict[str, Any] | None = None, *, data: dict[str, Any] | None = None
+    project: Project,
+    env: str,
+    defaults: dict[str, Any] | None = None,
+    *,
+    data: dict[str, Any] | None = None,
 ) -> Environment:
     """The environment's settings; `defaults` (keys of `knstack:`) lie under the stack file's.
 
@@ -76,11 +91,17 @@ def load_environment(
     if data is None:
         if not path.is_file():
             known = ", ".join(project.environments()) or "none"
-            raise InputError(Problem(f"no stack file for environment {env!r} (environments: {known})", file=str(path)))
+            raise InputError(
+                Problem(
+                    f"no stack file for environment {env!r} (environments: {known})", file=str(path)
+                )
+            )
         data = _read_yaml_mapping(path)
     config = data.get("config") or {}
     if not isinstance(config, dict):
-        raise InputError(Problem("must be a mapping", file=str(path), obj=f"stack {env}", field="config"))
+        raise InputError(
+            Problem("must be a mapping", file=str(path), obj=f"stack {env}", field="config")
+        )
     return Environment(env, path, parse_settings(config, str(path), env, defaults))
 
 
@@ -102,7 +123,11 @@ def parse_settings(
             loc = list(error["loc"])
             head = f'config."knstack:{loc[0]}"' if loc else "config"
             rest = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[1:])
-            message = "unknown setting (check the spelling)" if error["type"] == "extra_forbidden" else error["msg"]
+            message = (
+                "unknown setting (check the spelling)"
+                if error["type"] == "extra_forbidden"
+                else error["msg"]
+            )
             message = message.removeprefix("Value error, ")
             problems.append(Problem(message, file=file, obj=f"stack {env}", field=head + rest))
         raise InputError(problems) from None
@@ -134,7 +159,9 @@ def parse_yaml_mapping(text: str, path: Path) -> dict[str, Any]:
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise InputError(Problem(f"invalid YAML: {getattr(err, 'problem', err)}", file=where)) from None
+        raise InputError(
+            Problem(f"invalid YAML: {getattr(err, 'problem', err)}", file=where)
+        ) from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -57,7 +57,9 @@ class CanaryPlan(SettingsModel):
         if any(b <= a for a, b in pairwise(stages)):
             raise ValueError(f"stages must increase: {stages}")
         if stages[-1] != 100:
-            raise ValueError(f"the last stage must be 100 (the candidate takes all traffic): {stages}")
+            raise ValueError(
+                f"the last stage must be 100 (the candidate takes all traffic): {stages}"
+            )
         return stages
 
     @field_validator("waves")
@@ -125,7 +127,9 @@ class Release(SettingsModel):
         if self.candidate is None and self.wave != 1:
             raise ValueError("a wave needs a candidate")
         if self.stable is None and self.candidate is not None and self.stage == 0:
-            raise ValueError("a first release without a stable revision must start at a stage of 1 or more")
+            raise ValueError(
+                "a first release without a stable revision must start at a stage of 1 or more"
+            )
         if self.previous is not None and self.previous == self.stable:
             raise ValueError(f"the previous revision {self.previous!r} is the stable one")
         return self
@@ -162,11 +166,18 @@ def cluster_percent(release: Release, plan: CanaryPlan, cluster: str) -> int:
 
 
 def release_traffic(
-    release: Release, plan: CanaryPlan, declared: list[TrafficTarget] | None, cluster: str | None = None
+    release: Release,
+    plan: CanaryPlan,
+    declared: list[TrafficTarget] | None,
+    cluster: str | None = None,
 ) -> list[TrafficTarget]:
     """The Route traffic for a release on `cluster` (or in the wave in progress): the
     candidate at its percent, the stable revision the rest, declared tags at 0%."""
-    percent = candidate_percent(release, plan) if cluster is None else cluster_percent(release, plan, cluster)
+    percent = (
+        candidate_percent(release, plan)
+        if cluster is None
+        else cluster_percent(release, plan, cluster)
+    )
     traffic: list[TrafficTarget] = []
     if release.stable is not None and percent < 100:
         traffic.append(TrafficTarget(revision_name=release.stable, percent=100 - percent))

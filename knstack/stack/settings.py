@@ -55,7 +55,9 @@ class GatewayRef(SettingsModel):
         kind = info.data.get("kind")
         if value is not None:
             if kind not in INGRESS_KINDS:
-                raise ValueError(f"ingressClass is only used by the nginx and alb gateways, not {kind}")
+                raise ValueError(
+                    f"ingressClass is only used by the nginx and alb gateways, not {kind}"
+                )
             if err := dns1123_subdomain_error(value):
                 raise ValueError(err)
         return value
@@ -218,14 +220,22 @@ class StackSettings(SettingsModel):
             unknown = [n for n in listed if n not in names]
             missing = [n for n in names if n not in listed]
             if unknown:
-                problems.append(f"canary waves name clusters this environment does not have: {', '.join(unknown)}")
+                problems.append(
+                    f"canary waves name clusters this environment does not have: {', '.join(unknown)}"
+                )
             if missing:
-                problems.append(f"canary waves leave out clusters: {', '.join(missing)} (each cluster belongs to one wave)")
+                problems.append(
+                    f"canary waves leave out clusters: {', '.join(missing)} (each cluster belongs to one wave)"
+                )
         for key, release in self.releases.items():
             if release.stage > len(self.canary.stages):
-                problems.append(f"release {key}: stage {release.stage} does not exist (the canary plan has {len(self.canary.stages)})")
+                problems.append(
+                    f"release {key}: stage {release.stage} does not exist (the canary plan has {len(self.canary.stages)})"
+                )
             if release.wave > self.canary.wave_count:
-                problems.append(f"release {key}: wave {release.wave} does not exist (the canary plan has {self.canary.wave_count})")
+                problems.append(
+                    f"release {key}: wave {release.wave} does not exist (the canary plan has {self.canary.wave_count})"
+                )
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -33,12 +33,36 @@ class CrdRelease:
 # The releases knstack's output targets. Release files that also hold workloads (Tekton's)
 # are fine: only their CustomResourceDefinitions are read.
 PINNED_RELEASES: tuple[CrdRelease, ...] = (
-    CrdRelease("knative-serving", "knative-v1.23.0", "https://github.com/knative/serving/releases/download/knative-v1.23.0/serving-crds.yaml"),
-    CrdRelease("gateway-api", "v1.4.0", "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.0/standard-install.yaml"),
-    CrdRelease("keda", "v2.20.1", "https://github.com/kedacore/keda/releases/download/v2.20.1/keda-2.20.1-crds.yaml"),
-    CrdRelease("keda-http-add-on", "v0.15.0", "https://github.com/kedacore/http-add-on/releases/download/v0.15.0/keda-add-ons-http-0.15.0-crds.yaml"),
-    CrdRelease("istio", "1.28.0", "https://raw.githubusercontent.com/istio/istio/1.28.0/manifests/charts/base/files/crd-all.gen.yaml"),
-    CrdRelease("tekton-pipeline", "v1.15.0", "https://github.com/tektoncd/pipeline/releases/download/v1.15.0/release.yaml"),
+    CrdRelease(
+        "knative-serving",
+        "knative-v1.23.0",
+        "https://github.com/knative/serving/releases/download/knative-v1.23.0/serving-crds.yaml",
+    ),
+    CrdRelease(
+        "gateway-api",
+        "v1.4.0",
+        "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.0/standard-install.yaml",
+    ),
+    CrdRelease(
+        "keda",
+        "v2.20.1",
+        "https://github.com/kedacore/keda/releases/download/v2.20.1/keda-2.20.1-crds.yaml",
+    ),
+    CrdRelease(
+        "keda-http-add-on",
+        "v0.15.0",
+        "https://github.com/kedacore/http-add-on/releases/download/v0.15.0/keda-add-ons-http-0.15.0-crds.yaml",
+    ),
+    CrdRelease(
+        "istio",
+        "1.28.0",
+        "https://raw.githubusercontent.com/istio/istio/1.28.0/manifests/charts/base/files/crd-all.gen.yaml",
+    ),
+    CrdRelease(
+        "tekton-pipeline",
+        "v1.15.0",
+        "https://github.com/tektoncd/pipeline/releases/download/v1.15.0/release.yaml",
+    ),
 )
 
 
@@ -59,10 +83,20 @@ def download_crds(
             text = _fetch(release.url, timeout)
         except (urllib.error.URLError, TimeoutError, OSError, UnicodeDecodeError) as err:
             reason = getattr(err, "reason", None) or err
-            problems.append(Problem(f"cannot download the {release.project} {release.version} CRDs: {reason}", file=release.url))
+            problems.append(
+                Problem(
+                    f"cannot download the {release.project} {release.version} CRDs: {reason}",
+                    file=release.url,
+                )
+            )
             continue
         if "CustomResourceDefinition" not in text:
-            problems.append(Problem(f"the {release.project} {release.version} download holds no CustomResourceDefinition", file=release.url))
+            problems.append(
+                Problem(
+                    f"the {release.project} {release.version} download holds no CustomResourceDefinition",
+                    file=release.url,
+                )
+            )
             continue
         digest = hashlib.sha256(text.encode()).hexdigest()
         atomic_write_text(path, f"# from {release.url}\n# sha256 {digest}\n{text}")

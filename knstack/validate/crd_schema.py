@@ -68,7 +68,9 @@ def _convert(node: Any) -> Any:
             continue
         if key == "properties" and isinstance(value, dict):
             out[key] = {name: _convert(sub) for name, sub in value.items()}
-        elif (key == "items" and isinstance(value, dict)) or (key == "additionalProperties" and isinstance(value, dict)):
+        elif (key == "items" and isinstance(value, dict)) or (
+            key == "additionalProperties" and isinstance(value, dict)
+        ):
             out[key] = _convert(value)
         else:
             # Includes allOf/anyOf/oneOf/not: value validations only, never closed.

@@ -36,7 +36,9 @@ class _CrdLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore
     """SafeLoader that reads a bare `=` as a string (it appears in some CRDs' enums)."""
 
 
-_CrdLoader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
+_CrdLoader.add_constructor(
+    "tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node)
+)
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,9 @@ def crd_files(paths: Iterable[Path]) -> list[Path]:
         if path.is_file():
             files.append(path)
         elif path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _YAML_SUFFIXES)
+            files += sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _YAML_SUFFIXES
+            )
         else:
             problems.append(Problem("CRD path does not exist", file=str(path)))
     if problems:
@@ -92,10 +96,16 @@ def sources_from_files(files: Iterable[Path]) -> list[CrdSource]:
 def sources_from_manifests(manifests: Iterable[dict[str, Any]], name: str) -> list[CrdSource]:
     """CRDs among rendered manifests (JSON is YAML, and dumps fast)."""
     crds = [m for m in manifests if m.get("kind") == CRD_KIND]
-    return [CrdSource(name, "\n---\n".join(json.dumps(c, sort_keys=True) for c in crds))] if crds else []
+    return (
+        [CrdSource(name, "\n---\n".join(json.dumps(c, sort_keys=True) for c in crds))]
+        if crds
+        else []
+    )
 
 
-def crd_schemas(sources: Sequence[CrdSource], kubernetes: KubernetesSchemas, cache_dir: Path | None = None) -> CrdSchemas:
+def crd_schemas(
+    sources: Sequence[CrdSource], kubernetes: KubernetesSchemas, cache_dir: Path | None = None
+) -> CrdSchemas:
     """Convert every served version of every CRD in `sources` (cached by content)."""
     digest = hashlib.sha256()
     for part in (CONVERTER_VERSION, str(kubernetes.root)):
@@ -120,7 +130,9 @@ def crd_schemas(sources: Sequence[CrdSource], kubernetes: KubernetesSchemas, cac
 
 @dataclass
 class ConvertedCrds:
-    schemas: dict[str, dict[str, Any]] = field(default_factory=dict)  # by "<group>/<kind>_<version>.json"
+    schemas: dict[str, dict[str, Any]] = field(
+        default_factory=dict
+    )  # by "<group>/<kind>_<version>.json"
     labels: dict[str, str] = field(default_factory=dict)  # same keys: "group/version Kind"
     origin: dict[str, str] = field(default_factory=dict)  # same keys: the source's name
     warnings: list[str] = field(default_factory=list)
@@ -138,21 +150,42 @@ def convert_sources(sources: Sequence[CrdSource], kubernetes: KubernetesSchemas)
             name = (crd.get("metadata") or {}).get("name", "(unnamed)")
             crd_label = f"{CRD_KIND} {name}"
             if not isinstance(group, str) or not isinstance(kind, str):
-                problems.append(Problem("a CRD needs spec.group and spec.names.kind", file=source.name, obj=crd_label))
+                problems.append(
+                    Problem(
+                        "a CRD needs spec.group and spec.names.kind",
+                        file=source.name,
+                        obj=crd_label,
+                    )
+                )
                 continue
             for index, version in enumerate(spec.get("versions") or []):
                 if not version.get("served", True):
                     continue
-                openapi = ((version.get("schema") or {}).get("openAPIV3Schema"))
+                openapi = (version.get("schema") or {}).get("openAPIV3Schema")
                 if not isinstance(openapi, dict):
-                    problems.append(Problem("has no openAPIV3Schema", file=source.name, obj=crd_label, field=f"spec.versions[{index}].schema"))
+                    problems.append(
+                        Problem(
+                            "has no openAPIV3Schema",
+                            file=source.name,
+                            obj=crd_label,
+                            field=f"spec.versions[{index}].schema",
+                        )
+                    )
                     continue
                 relative = f"{group}/{kind.lower()}_{version['name']}.json"
                 label = f"{group}/{version['name']} {kind}"
-                schema = convert_crd_version(openapi, group=group, version=version["name"], kind=kind, object_meta_defs=object_meta)
+                schema = convert_crd_version(
+                    openapi,
+                    group=group,
+                    version=version["name"],
+                    kind=kind,
+                    object_meta_defs=object_meta,
+                )
                 if relative in out.schemas:
                     if out.schemas[relative] != schema:
-                        out.warnings.append(f"{label} is defined differently in {out.origin[relative]} and {source.name}; using the first")
+                        out.warnings.append(
+                            f"{label} is defined differently in {out.origin[relative]} and {source.name}; using the first"
+                        )
                     continue
                 out.schemas[relative] = schema
                 out.labels[relative] = label
@@ -168,7 +201,9 @@ def _crd_documents(source: CrdSource, problems: list[Problem]) -> list[dict[str,
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"{source.name}:{mark.line + 1}" if mark else source.name
-        problems.append(Problem(f"invalid YAML: {getattr(err, 'problem', None) or err}", file=where))
+        problems.append(
+            Problem(f"invalid YAML: {getattr(err, 'problem', None) or err}", file=where)
+        )
         return []
     found: list[dict[str, Any]] = []
     for doc in documents:
@@ -181,9 +216,13 @@ def _crd_documents(source: CrdSource, problems: list[Problem]) -> list[dict[str,
             if item.get("apiVersion") != CRD_API_VERSION:
                 name = (item.get("metadata") or {}).get("name", "(unnamed)")
                 problems.append(
-                    Problem(f"{item.get('apiVersion')!r} CRDs are not supported: use {CRD_API_VERSION}", file=source.name, obj=f"{CRD_KIND} {name}", field="apiVersion")
+                    Problem(
+                        f"{item.get('apiVersion')!r} CRDs are not supported: use {CRD_API_VERSION}",
+                        file=source.name,
+                        obj=f"{CRD_KIND} {name}",
+                        field="apiVersion",
+                    )
                 )
                 continue
             found.append(item)
     return found
-

@@ -35,7 +35,9 @@ SCHEMA_DIR = "schemas"
 def stack_file_schema() -> dict[str, Any]:
     settings = settings_schema()
     defs = settings.pop("$defs", {})
-    properties = {f"{CONFIG_NAMESPACE}:{name}": schema for name, schema in settings["properties"].items()}
+    properties = {
+        f"{CONFIG_NAMESPACE}:{name}": schema for name, schema in settings["properties"].items()
+    }
     features = properties.get(f"{CONFIG_NAMESPACE}:features")
     if features is not None:  # the validator's rule, spelled out so editors offer the names
         features["propertyNames"] = {"enum": sorted(FEATURE_DEFAULTS)}
@@ -46,7 +48,9 @@ def stack_file_schema() -> dict[str, Any]:
         "description": "Pulumi stack config. `knstack:*` keys are knstack's environment settings; other keys belong to Pulumi and its providers.",
         "properties": properties,
         # Unknown `knstack:` keys are typos; other namespaces are not ours to judge.
-        "propertyNames": {"anyOf": [{"not": {"pattern": f"^{CONFIG_NAMESPACE}:"}}, {"enum": known}]},
+        "propertyNames": {
+            "anyOf": [{"not": {"pattern": f"^{CONFIG_NAMESPACE}:"}}, {"enum": known}]
+        },
     }
     return _document(
         title="knstack environment: stacks/Pulumi.<env>.yaml",
@@ -75,7 +79,12 @@ def knative_objects_schema() -> dict[str, Any]:
 def ledger_schema() -> dict[str, Any]:
     schema = RevisionLedger.model_json_schema(by_alias=True)
     defs = schema.pop("$defs", {})
-    return _document(title="knstack revision ledger: stacks/<env>.ledger.yaml", description=schema.pop("description", ""), body=schema, defs=defs)
+    return _document(
+        title="knstack revision ledger: stacks/<env>.ledger.yaml",
+        description=schema.pop("description", ""),
+        body=schema,
+        defs=defs,
+    )
 
 
 GENERATORS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -87,7 +96,10 @@ GENERATORS: dict[str, Callable[[], dict[str, Any]]] = {
 
 def generate() -> dict[str, str]:
     """Every schema file's exact text, by file name."""
-    return {name: json.dumps(make(), indent=2, ensure_ascii=False) + "\n" for name, make in GENERATORS.items()}
+    return {
+        name: json.dumps(make(), indent=2, ensure_ascii=False) + "\n"
+        for name, make in GENERATORS.items()
+    }
 
 
 def write_schemas(directory: Path) -> list[Path]:
@@ -103,10 +115,17 @@ def write_schemas(directory: Path) -> list[Path]:
 
 def stale_schemas(directory: Path) -> list[str]:
     """The schema files missing from `directory` or different from the models."""
-    return [name for name, text in generate().items() if not (directory / name).is_file() or (directory / name).read_text(encoding="utf-8") != text]
+    return [
+        name
+        for name, text in generate().items()
+        if not (directory / name).is_file()
+        or (directory / name).read_text(encoding="utf-8") != text
+    ]
 
 
-def _document(*, title: str, description: str, body: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+def _document(
+    *, title: str, description: str, body: dict[str, Any], defs: dict[str, Any]
+) -> dict[str, Any]:
     document: dict[str, Any] = {"$schema": JSON_SCHEMA_DRAFT, "title": title}
     if description:
         document["description"] = description
@@ -122,7 +141,9 @@ def _without_field_titles(node: Any) -> Any:
         out = {}
         for key, value in node.items():
             if key == "properties" and isinstance(value, dict):
-                out[key] = {name: _drop_title(_without_field_titles(sub)) for name, sub in value.items()}
+                out[key] = {
+                    name: _drop_title(_without_field_titles(sub)) for name, sub in value.items()
+                }
             else:
                 out[key] = _without_field_titles(value)
         return out

@@ -82,7 +82,15 @@ def run_kubeconform(
     workers: int | None = None,
 ) -> list[RawResult]:
     """Validate `targets` (files or directories) with `-strict`; every object's result."""
-    args = [str(binary), "-strict", "-output", "json", "-verbose", "-kubernetes-version", kubernetes_version]
+    args = [
+        str(binary),
+        "-strict",
+        "-output",
+        "json",
+        "-verbose",
+        "-kubernetes-version",
+        kubernetes_version,
+    ]
     for location in schema_locations:
         args += ["-schema-location", location]
     if skip:
@@ -129,7 +137,12 @@ def parse_errors(message: str) -> tuple[FieldError, ...]:
         unknown = _UNKNOWN_FIELDS.match(text)
         if unknown:
             for name in re.findall(r"'([^']*)'", unknown[1]):
-                errors.append(FieldError(field_path([*_pointer_parts(pointer), name]), "unknown field (check the spelling)"))
+                errors.append(
+                    FieldError(
+                        field_path([*_pointer_parts(pointer), name]),
+                        "unknown field (check the spelling)",
+                    )
+                )
             continue
         errors.append(FieldError(field_path(_pointer_parts(pointer)), text))
     if not errors and message:

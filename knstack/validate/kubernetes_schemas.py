@@ -56,7 +56,9 @@ def package_version() -> str:
 
 
 def _package_schema_dir() -> Path:
-    return Path(str(importlib.resources.files("kubernetes_validate").joinpath("kubernetes-json-schema")))
+    return Path(
+        str(importlib.resources.files("kubernetes_validate").joinpath("kubernetes-json-schema"))
+    )
 
 
 @cache
@@ -89,10 +91,21 @@ def schema_version_for(requested: str, *, file: str | None = None, field: str | 
     )
 
 
-def kubernetes_schemas(requested: str, cache_dir: Path | None = None, *, file: str | None = None, field: str | None = None) -> KubernetesSchemas:
+def kubernetes_schemas(
+    requested: str,
+    cache_dir: Path | None = None,
+    *,
+    file: str | None = None,
+    field: str | None = None,
+) -> KubernetesSchemas:
     """The schema directory for `requested`, generated into the cache on first use."""
     version = schema_version_for(requested, file=file, field=field)
-    root = (cache_dir or cache_root()) / "kubernetes" / f"{SCHEMA_PACKAGE}-{package_version()}" / f"v{version}"
+    root = (
+        (cache_dir or cache_root())
+        / "kubernetes"
+        / f"{SCHEMA_PACKAGE}-{package_version()}"
+        / f"v{version}"
+    )
     materialise(root, lambda staged: _copy_version(version, staged / f"v{version}-strict"))
     return KubernetesSchemas(version=version, requested=requested, root=root)
 

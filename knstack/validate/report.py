@@ -71,7 +71,10 @@ class ValidationReport:
         return [r for r in self.results if r.status in ("invalid", "error")]
 
     def summary(self) -> dict[str, int]:
-        return {"objects": len(self.results), **{status: self.count(status) for status in _STATUSES}}
+        return {
+            "objects": len(self.results),
+            **{status: self.count(status) for status in _STATUSES},
+        }
 
     def to_json(self) -> str:
         document = {
@@ -104,7 +107,9 @@ class ValidationReport:
             for result in results:
                 case = ET.SubElement(suite, "testcase", classname=file, name=result.label)
                 if result.status == "invalid":
-                    failure = ET.SubElement(case, "failure", type="invalid", message=_first_line(result))
+                    failure = ET.SubElement(
+                        case, "failure", type="invalid", message=_first_line(result)
+                    )
                     failure.text = "\n".join(_error_line(e) for e in result.errors)
                 elif result.status == "error":
                     error = ET.SubElement(case, "error", type="error", message=result.message or "")
@@ -112,7 +117,11 @@ class ValidationReport:
                 elif result.status == "skipped":
                     ET.SubElement(case, "skipped")
         ET.indent(suites)
-        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            + ET.tostring(suites, encoding="unicode")
+            + "\n"
+        )
 
 
 def _object_json(result: ObjectResult) -> dict[str, object]:

@@ -57,14 +57,18 @@ class SchemaOptions:
     cache_dir: Path | None = None
 
 
-def validate_build(build: EnvironmentBuild, options: SchemaOptions | None = None, *, stack_file: str | None = None) -> ValidationReport:
+def validate_build(
+    build: EnvironmentBuild, options: SchemaOptions | None = None, *, stack_file: str | None = None
+) -> ValidationReport:
     """Check every manifest of every cluster of a built environment."""
     options = options or SchemaOptions()
     requested = options.kubernetes_version or build.settings.kubernetes_version
     where = {} if options.kubernetes_version else {"file": stack_file, "field": SETTINGS_FIELD}
     kubernetes = kubernetes_schemas(requested, options.cache_dir, **where)
     manifests = [m for cluster in build.clusters for m in cluster.manifests]
-    crds = _crd_schemas(options, kubernetes, sources_from_manifests(manifests, f"environment {build.environment}"))
+    crds = _crd_schemas(
+        options, kubernetes, sources_from_manifests(manifests, f"environment {build.environment}")
+    )
     binary = find_kubeconform()
     streams, index = _streams(build)
     with tempfile.TemporaryDirectory(prefix="knstack-validate-") as tmp:
@@ -73,17 +77,32 @@ def validate_build(build: EnvironmentBuild, options: SchemaOptions | None = None
             path = root / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text("".join(f"---\n{doc}\n" for doc in documents), encoding="utf-8")
-        raw = run_kubeconform(binary, [str(root)], schema_locations=[crds.location, kubernetes.location], kubernetes_version=kubernetes.version)
+        raw = run_kubeconform(
+            binary,
+            [str(root)],
+            schema_locations=[crds.location, kubernetes.location],
+            kubernetes_version=kubernetes.version,
+        )
         results = []
         for item in raw:
-            stream = Path(item.filename).relative_to(root).as_posix() if item.filename.startswith(tmp) else item.filename
-            file, namespace = index.get((stream, item.api_version, item.kind, item.name), (stream, None))
+            stream = (
+                Path(item.filename).relative_to(root).as_posix()
+                if item.filename.startswith(tmp)
+                else item.filename
+            )
+            file, namespace = index.get(
+                (stream, item.api_version, item.kind, item.name), (stream, None)
+            )
             results.append(_object_result(item, file, namespace, kubernetes))
     warnings = list(crds.warnings) + _appended_warning(build)
-    return ValidationReport(f"environment {build.environment}", _sources(binary, kubernetes, crds), results, warnings)
+    return ValidationReport(
+        f"environment {build.environment}", _sources(binary, kubernetes, crds), results, warnings
+    )
 
 
-def _streams(build: EnvironmentBuild) -> tuple[dict[str, list[str]], dict[tuple[str, str, str, str], tuple[str, str | None]]]:
+def _streams(
+    build: EnvironmentBuild,
+) -> tuple[dict[str, list[str]], dict[tuple[str, str, str, str], tuple[str, str | None]]]:
     """The manifests as a few YAML streams (one per cluster and namespace), and an index
     from what kubeconform reports (stream, apiVersion, kind, name) to the file name
     `knstack render` gives the object and its namespace.
@@ -94,12 +113,19 @@ def _streams(build: EnvironmentBuild) -> tuple[dict[str, list[str]], dict[tuple[
     streams: dict[str, list[str]] = {}
     index: dict[tuple[str, str, str, str], tuple[str, str | None]] = {}
     for cluster in build.clusters:
-        for manifest in ordered(cluster.manifests, f"environment {build.environment}, cluster {cluster.name}"):
+        for manifest in ordered(
+            cluster.manifests, f"environment {build.environment}, cluster {cluster.name}"
+        ):
             _, kind, namespace, name = identity(manifest)
-            stream = f"{cluster.name}/{namespace or '_cluster'}.yaml"  # "_" cannot start a namespace
+            stream = (
+                f"{cluster.name}/{namespace or '_cluster'}.yaml"  # "_" cannot start a namespace
+            )
             streams.setdefault(stream, []).append(json.dumps(manifest, ensure_ascii=False))
             rendered_as = f"{build.environment}/{cluster.name}/{file_name(manifest, 'yaml')}"
-            index[(stream, str(manifest.get("apiVersion", "")), kind, name)] = (rendered_as, namespace or None)
+            index[(stream, str(manifest.get("apiVersion", "")), kind, name)] = (
+                rendered_as,
+                namespace or None,
+            )
     return streams, index
 
 
@@ -109,7 +135,9 @@ def validate_paths(paths: Sequence[Path], options: SchemaOptions | None = None) 
     missing = [Problem("no such file or directory", file=str(p)) for p in paths if not p.exists()]
     if missing:
         raise InputError(missing)
-    kubernetes = kubernetes_schemas(options.kubernetes_version or DEFAULT_KUBERNETES_VERSION, options.cache_dir)
+    kubernetes = kubernetes_schemas(
+        options.kubernetes_version or DEFAULT_KUBERNETES_VERSION, options.cache_dir
+    )
     # CRDs among the files validate the custom resources beside them (a knative render).
     crds = _crd_schemas(options, kubernetes, sources_from_files(crd_files(paths)))
     binary = find_kubeconform()
@@ -122,10 +150,14 @@ def validate_paths(paths: Sequence[Path], options: SchemaOptions | None = None) 
     )
     results = [_object_result(item, item.filename, None, kubernetes) for item in raw]
     target = " ".join(str(p) for p in paths)
-    return ValidationReport(target, _sources(binary, kubernetes, crds), results, list(crds.warnings))
+    return ValidationReport(
+        target, _sources(binary, kubernetes, crds), results, list(crds.warnings)
+    )
 
 
-def _crd_schemas(options: SchemaOptions, kubernetes: KubernetesSchemas, from_input: list[CrdSource]) -> CrdSchemas:
+def _crd_schemas(
+    options: SchemaOptions, kubernetes: KubernetesSchemas, from_input: list[CrdSource]
+) -> CrdSchemas:
     paths = list(options.crd_paths)
     if options.download_crds:
         paths.append(download_crds(cache_dir=options.cache_dir))
@@ -133,13 +165,17 @@ def _crd_schemas(options: SchemaOptions, kubernetes: KubernetesSchemas, from_inp
     return crd_schemas(sources, kubernetes, options.cache_dir)
 
 
-def _object_result(item: RawResult, file: str, namespace: str | None, kubernetes: KubernetesSchemas) -> ObjectResult:
+def _object_result(
+    item: RawResult, file: str, namespace: str | None, kubernetes: KubernetesSchemas
+) -> ObjectResult:
     status = item.status if item.status in ("valid", "invalid", "skipped") else "error"
     message: str | None = None
     if status == "error":
         message = item.message
         if message.startswith(_UNMARSHAL):
-            message = "not valid YAML for a Kubernetes object: " + " ".join(message.removeprefix(_UNMARSHAL).split())
+            message = "not valid YAML for a Kubernetes object: " + " ".join(
+                message.removeprefix(_UNMARSHAL).split()
+            )
         elif message.startswith("could not find schema"):
             message = (
                 f"no schema for {item.api_version} {item.kind}: not a Kubernetes {kubernetes.version} API "
@@ -170,4 +206,6 @@ def _appended_warning(build: EnvironmentBuild) -> list[str]:
     if not build.appended:
         return []
     names = ", ".join(entry.name for _, entry in build.appended)
-    return [f"validated revisions not yet in the ledger ({names}); `knstack render --stack {build.environment}` records them"]
+    return [
+        f"validated revisions not yet in the ledger ({names}); `knstack render --stack {build.environment}` records them"
+    ]

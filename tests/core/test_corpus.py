@@ -30,9 +30,16 @@ def test_sample_loads_and_renders_under_the_kubernetes_backend(sample: Path) -> 
 
     build = build_files([sample])
     manifests = build.clusters[0].manifests
-    services = {(d["metadata"].get("namespace", "default"), d["metadata"]["name"]) for d in documents}
+    services = {
+        (d["metadata"].get("namespace", "default"), d["metadata"]["name"]) for d in documents
+    }
     for namespace, name in services:
-        routed = [m for m in manifests if m["kind"] == "Deployment" and m["metadata"]["labels"]["serving.knative.dev/service"] == name]
+        routed = [
+            m
+            for m in manifests
+            if m["kind"] == "Deployment"
+            and m["metadata"]["labels"]["serving.knative.dev/service"] == name
+        ]
         assert routed, f"{name} has no Deployment"
         assert all(m["metadata"]["namespace"] == namespace for m in routed)
     assert yaml.safe_load_all(stream(build))

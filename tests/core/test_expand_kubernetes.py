@@ -70,15 +70,23 @@ def test_revision_deployment_is_knative_shaped_and_restricted(tmp_path: Path) ->
             "selector": {"matchLabels": {"serving.knative.dev/revision": "shop-00002"}},
             "progressDeadlineSeconds": 600,
             "revisionHistoryLimit": 0,
-            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}},
+            "strategy": {
+                "type": "RollingUpdate",
+                "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0},
+            },
             "template": {
-                "metadata": {"labels": labels, "annotations": {"kubectl.kubernetes.io/default-container": "user-container"}},
+                "metadata": {
+                    "labels": labels,
+                    "annotations": {"kubectl.kubernetes.io/default-container": "user-container"},
+                },
                 "spec": {
                     "containers": [
                         {
                             "name": "user-container",
                             "image": "registry.example.com/shop:2",
-                            "ports": [{"name": "user-port", "containerPort": 8080, "protocol": "TCP"}],
+                            "ports": [
+                                {"name": "user-port", "containerPort": 8080, "protocol": "TCP"}
+                            ],
                             "env": [
                                 {"name": "PORT", "value": "8080"},
                                 {"name": "K_REVISION", "value": "shop-00002"},
@@ -93,7 +101,10 @@ def test_revision_deployment_is_knative_shaped_and_restricted(tmp_path: Path) ->
                     "enableServiceLinks": False,
                     "automountServiceAccountToken": False,
                     "terminationGracePeriodSeconds": 300,
-                    "securityContext": {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}},
+                    "securityContext": {
+                        "runAsNonRoot": True,
+                        "seccompProfile": {"type": "RuntimeDefault"},
+                    },
                     "affinity": {
                         "podAntiAffinity": {
                             "preferredDuringSchedulingIgnoredDuringExecution": [
@@ -101,7 +112,11 @@ def test_revision_deployment_is_knative_shaped_and_restricted(tmp_path: Path) ->
                                     "weight": 100,
                                     "podAffinityTerm": {
                                         "topologyKey": "kubernetes.io/hostname",
-                                        "labelSelector": {"matchLabels": {"serving.knative.dev/revision": "shop-00002"}},
+                                        "labelSelector": {
+                                            "matchLabels": {
+                                                "serving.knative.dev/revision": "shop-00002"
+                                            }
+                                        },
                                     },
                                 }
                             ]
@@ -115,7 +130,12 @@ def test_revision_deployment_is_knative_shaped_and_restricted(tmp_path: Path) ->
 
 def test_traffic_split_with_tags_becomes_weighted_and_tag_httproutes(tmp_path: Path) -> None:
     objects = manifests_by_key(build_yaml(tmp_path, SPLIT_WITH_TAGS))
-    parent = {"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "knstack-gateway", "namespace": "knstack-system"}
+    parent = {
+        "group": "gateway.networking.k8s.io",
+        "kind": "Gateway",
+        "name": "knstack-gateway",
+        "namespace": "knstack-system",
+    }
     match = [{"path": {"type": "PathPrefix", "value": "/"}}]
 
     def backend(name: str, weight: int) -> dict[str, object]:
@@ -130,14 +150,27 @@ def test_traffic_split_with_tags_becomes_weighted_and_tag_httproutes(tmp_path: P
             "parentRefs": [parent],
             "hostnames": ["shop.retail.example.com"],
             # The 0% "old" entry is dropped from the default host; percents become weights.
-            "rules": [{"matches": match, "backendRefs": [backend("shop-00001", 80), backend("shop-00002", 20)]}],
+            "rules": [
+                {
+                    "matches": match,
+                    "backendRefs": [backend("shop-00001", 80), backend("shop-00002", 20)],
+                }
+            ],
         },
     }
-    for tag, revision in (("stable", "shop-00001"), ("canary", "shop-00002"), ("old", "shop-00001")):
+    for tag, revision in (
+        ("stable", "shop-00001"),
+        ("canary", "shop-00002"),
+        ("old", "shop-00001"),
+    ):
         assert objects[("HTTPRoute", f"{tag}-shop")] == {
             "apiVersion": "gateway.networking.k8s.io/v1",
             "kind": "HTTPRoute",
-            "metadata": {"name": f"{tag}-shop", "namespace": "retail", "labels": {"knstack.dev/tag": tag, **route_labels}},
+            "metadata": {
+                "name": f"{tag}-shop",
+                "namespace": "retail",
+                "labels": {"knstack.dev/tag": tag, **route_labels},
+            },
             "spec": {
                 "parentRefs": [parent],
                 "hostnames": [f"{tag}-shop.retail.example.com"],
@@ -177,7 +210,9 @@ spec:
 
 def _hpa(tmp_path: Path, metric: str, target: str) -> dict[str, object]:
     objects = manifests_by_key(build_yaml(tmp_path, HPA.format(metric=metric, target=target)))
-    assert "replicas" not in objects[("Deployment", "calc-00001-deployment")]["spec"]  # the HPA owns it
+    assert (
+        "replicas" not in objects[("Deployment", "calc-00001-deployment")]["spec"]
+    )  # the HPA owns it
     return objects[("HorizontalPodAutoscaler", "calc-00001")]
 
 
@@ -206,12 +241,27 @@ def test_hpa_on_cpu_targets_a_utilization_percent(tmp_path: Path) -> None:
             },
         },
         "spec": {
-            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "calc-00001-deployment"},
+            "scaleTargetRef": {
+                "apiVersion": "apps/v1",
+                "kind": "Deployment",
+                "name": "calc-00001-deployment",
+            },
             "minReplicas": 2,
             "maxReplicas": 6,
             # ceil(62.5), a percent of the CPU request.
-            "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 63}}}],
-            "behavior": {"scaleDown": {"stabilizationWindowSeconds": 90}, "scaleUp": {"stabilizationWindowSeconds": 90}},
+            "metrics": [
+                {
+                    "type": "Resource",
+                    "resource": {
+                        "name": "cpu",
+                        "target": {"type": "Utilization", "averageUtilization": 63},
+                    },
+                }
+            ],
+            "behavior": {
+                "scaleDown": {"stabilizationWindowSeconds": 90},
+                "scaleUp": {"stabilizationWindowSeconds": 90},
+            },
         },
     }
 
@@ -219,19 +269,33 @@ def test_hpa_on_cpu_targets_a_utilization_percent(tmp_path: Path) -> None:
 def test_hpa_on_memory_targets_mebibytes_per_pod(tmp_path: Path) -> None:
     hpa = _hpa(tmp_path, "memory", "200")
     assert hpa["spec"]["metrics"] == [
-        {"type": "Resource", "resource": {"name": "memory", "target": {"type": "AverageValue", "averageValue": "200Mi"}}}
+        {
+            "type": "Resource",
+            "resource": {
+                "name": "memory",
+                "target": {"type": "AverageValue", "averageValue": "200Mi"},
+            },
+        }
     ]
 
 
 def test_hpa_on_a_custom_metric_uses_a_pods_metric(tmp_path: Path) -> None:
     hpa = _hpa(tmp_path, "queue_depth", "30")
     assert hpa["spec"]["metrics"] == [
-        {"type": "Pods", "pods": {"metric": {"name": "queue_depth"}, "target": {"type": "AverageValue", "averageValue": "30"}}}
+        {
+            "type": "Pods",
+            "pods": {
+                "metric": {"name": "queue_depth"},
+                "target": {"type": "AverageValue", "averageValue": "30"},
+            },
+        }
     ]
 
 
 def test_hpa_without_target_leaves_metrics_to_kubernetes_defaults(tmp_path: Path) -> None:
-    text = HPA.format(metric="cpu", target="1").replace('        autoscaling.knative.dev/target: "1"\n', "")
+    text = HPA.format(metric="cpu", target="1").replace(
+        '        autoscaling.knative.dev/target: "1"\n', ""
+    )
     hpa = manifests_by_key(build_yaml(tmp_path, text))[("HorizontalPodAutoscaler", "calc-00001")]
     assert "metrics" not in hpa["spec"]
 
@@ -278,9 +342,19 @@ def test_h2c_port_gives_an_http2_service_on_port_81(tmp_path: Path) -> None:
     assert service["spec"] == {
         "type": "ClusterIP",
         "selector": {"serving.knative.dev/revision": "grpc-ping-00001"},
-        "ports": [{"name": "http2", "port": 81, "protocol": "TCP", "appProtocol": "kubernetes.io/h2c", "targetPort": 9000}],
+        "ports": [
+            {
+                "name": "http2",
+                "port": 81,
+                "protocol": "TCP",
+                "appProtocol": "kubernetes.io/h2c",
+                "targetPort": 9000,
+            }
+        ],
     }
-    container = objects[("Deployment", "grpc-ping-00001-deployment")]["spec"]["template"]["spec"]["containers"][0]
+    container = objects[("Deployment", "grpc-ping-00001-deployment")]["spec"]["template"]["spec"][
+        "containers"
+    ][0]
     assert container["ports"] == [{"name": "user-port", "containerPort": 9000, "protocol": "TCP"}]
     assert {"name": "PORT", "value": "9000"} in container["env"]
     backends = objects[("HTTPRoute", "grpc-ping")]["spec"]["rules"][0]["backendRefs"]
@@ -319,8 +393,12 @@ def test_byo_revision_names_name_every_object(tmp_path: Path) -> None:
     second = objects[("Deployment", "blog-second-deployment")]
     # The BYO name is still generation 2 of the configuration.
     assert second["metadata"]["labels"]["serving.knative.dev/configurationGeneration"] == "2"
-    assert [b["name"] for b in objects[("HTTPRoute", "blog")]["spec"]["rules"][0]["backendRefs"]] == ["blog-first", "blog-second"]
-    assert objects[("HTTPRoute", "next-blog")]["spec"]["hostnames"] == ["next-blog.default.example.com"]
+    assert [
+        b["name"] for b in objects[("HTTPRoute", "blog")]["spec"]["rules"][0]["backendRefs"]
+    ] == ["blog-first", "blog-second"]
+    assert objects[("HTTPRoute", "next-blog")]["spec"]["hostnames"] == [
+        "next-blog.default.example.com"
+    ]
 
 
 CLUSTER_LOCAL = """
@@ -357,21 +435,37 @@ def test_cluster_local_route_gets_in_cluster_services_and_no_external_route(tmp_
             "ports": [{"name": "http", "port": 80, "protocol": "TCP", "targetPort": 8080}],
         },
     }
-    assert objects[("Service", "current-orders")]["spec"]["selector"] == {"serving.knative.dev/revision": "orders-00001"}
-    assert objects[("Service", "current-orders")]["metadata"]["labels"]["knstack.dev/tag"] == "current"
+    assert objects[("Service", "current-orders")]["spec"]["selector"] == {
+        "serving.knative.dev/revision": "orders-00001"
+    }
+    assert (
+        objects[("Service", "current-orders")]["metadata"]["labels"]["knstack.dev/tag"] == "current"
+    )
 
 
 def test_cluster_local_split_uses_a_mesh_httproute_and_warns(tmp_path: Path) -> None:
-    text = CLUSTER_LOCAL + "---\n" + CLUSTER_LOCAL.replace("orders:1", "orders:2").replace(
-        "  - {latestRevision: true, percent: 100, tag: current}", "  - {revisionName: orders-00001, percent: 60}\n  - {latestRevision: true, percent: 40}"
+    text = (
+        CLUSTER_LOCAL
+        + "---\n"
+        + CLUSTER_LOCAL.replace("orders:1", "orders:2").replace(
+            "  - {latestRevision: true, percent: 100, tag: current}",
+            "  - {revisionName: orders-00001, percent: 60}\n  - {latestRevision: true, percent: 40}",
+        )
     )
     build = build_yaml(tmp_path, text)
     objects = manifests_by_key(build)
     route = objects[("HTTPRoute", "orders")]
-    assert route["spec"]["parentRefs"] == [{"group": "", "kind": "Service", "name": "orders", "port": 80}]
-    assert [(b["name"], b["weight"]) for b in route["spec"]["rules"][0]["backendRefs"]] == [("orders-00001", 60), ("orders-00002", 40)]
+    assert route["spec"]["parentRefs"] == [
+        {"group": "", "kind": "Service", "name": "orders", "port": 80}
+    ]
+    assert [(b["name"], b["weight"]) for b in route["spec"]["rules"][0]["backendRefs"]] == [
+        ("orders-00001", 60),
+        ("orders-00002", 40),
+    ]
     assert "hostnames" not in route["spec"]
-    assert objects[("Service", "orders")]["spec"]["selector"] == {"serving.knative.dev/configuration": "orders"}
+    assert objects[("Service", "orders")]["spec"]["selector"] == {
+        "serving.knative.dev/configuration": "orders"
+    }
     assert any("GAMMA" in w for w in build.warnings)
 
 
@@ -389,11 +483,19 @@ spec:
           runAsNonRoot: false
           readOnlyRootFilesystem: true
 """
-    container = manifests_by_key(build_yaml(tmp_path, text))[("Deployment", "legacy-00001-deployment")]["spec"]["template"]["spec"]["containers"][0]
-    assert container["securityContext"] == {**RESTRICTED, "runAsNonRoot": False, "readOnlyRootFilesystem": True}
+    container = manifests_by_key(build_yaml(tmp_path, text))[
+        ("Deployment", "legacy-00001-deployment")
+    ]["spec"]["template"]["spec"]["containers"][0]
+    assert container["securityContext"] == {
+        **RESTRICTED,
+        "runAsNonRoot": False,
+        "readOnlyRootFilesystem": True,
+    }
 
 
-def test_secret_and_config_mounts_are_read_only_and_probes_get_the_user_port(tmp_path: Path) -> None:
+def test_secret_and_config_mounts_are_read_only_and_probes_get_the_user_port(
+    tmp_path: Path,
+) -> None:
     text = """
 apiVersion: serving.knative.dev/v1
 kind: Service
@@ -414,13 +516,21 @@ spec:
       - {name: creds, secret: {secretName: app-creds}}
       - {name: scratch, emptyDir: {}}
 """
-    pod = manifests_by_key(build_yaml(tmp_path, text))[("Deployment", "app-00001-deployment")]["spec"]["template"]["spec"]
+    pod = manifests_by_key(build_yaml(tmp_path, text))[("Deployment", "app-00001-deployment")][
+        "spec"
+    ]["template"]["spec"]
     container = pod["containers"][0]
     assert container["volumeMounts"] == [
         {"name": "creds", "mountPath": "/var/creds", "readOnly": True},
         {"name": "scratch", "mountPath": "/tmp/work"},
     ]
-    assert container["readinessProbe"] == {"httpGet": {"path": "/ready", "port": 3000}, "periodSeconds": 1}
+    assert container["readinessProbe"] == {
+        "httpGet": {"path": "/ready", "port": 3000},
+        "periodSeconds": 1,
+    }
     assert container["livenessProbe"] == {"tcpSocket": {"port": 3000}}
     assert pod["terminationGracePeriodSeconds"] == 45
-    assert pod["volumes"] == [{"name": "creds", "secret": {"secretName": "app-creds"}}, {"name": "scratch", "emptyDir": {}}]
+    assert pod["volumes"] == [
+        {"name": "creds", "secret": {"secretName": "app-creds"}},
+        {"name": "scratch", "emptyDir": {}},
+    ]

@@ -52,7 +52,9 @@ def test_reverting_to_an_old_template_creates_a_new_revision_as_knative_does() -
 
 
 def test_byo_name_must_change_with_the_template() -> None:
-    ledger = record_template(RevisionLedger(environment="t"), "ns/web", "web", template("web:1", "web-blue")).ledger
+    ledger = record_template(
+        RevisionLedger(environment="t"), "ns/web", "web", template("web:1", "web-blue")
+    ).ledger
     with pytest.raises(InputError, match="already used by generation 1"):
         record_template(ledger, "ns/web", "web", template("web:2", "web-blue"))
 
@@ -69,7 +71,9 @@ def test_next_generation_follows_the_highest_even_after_imports() -> None:
 
 def test_import_refuses_a_different_template_under_the_same_name() -> None:
     a = record_template(RevisionLedger(environment="a"), "ns/web", "web", template("web:1")).ledger
-    b = record_template(RevisionLedger(environment="b"), "ns/web", "web", template("web:other")).ledger
+    b = record_template(
+        RevisionLedger(environment="b"), "ns/web", "web", template("web:other")
+    ).ledger
     with pytest.raises(InputError, match="never rewritten"):
         import_entry(b, "ns/web", a.entries("ns/web")[0])
 
@@ -84,7 +88,9 @@ def test_digest_is_the_same_from_python_and_from_yaml() -> None:
 
 
 def test_ledger_file_round_trips_and_is_written_atomically(tmp_path: Path) -> None:
-    ledger = record_template(RevisionLedger(environment="staging"), "ns/web", "web", template("web:1")).ledger
+    ledger = record_template(
+        RevisionLedger(environment="staging"), "ns/web", "web", template("web:1")
+    ).ledger
     path = tmp_path / "staging.ledger.yaml"
     save_ledger(path, ledger)
     assert load_ledger(path, "staging") == ledger
@@ -94,17 +100,24 @@ def test_ledger_file_round_trips_and_is_written_atomically(tmp_path: Path) -> No
 
 
 def test_multi_document_history_names_revisions_in_order(shared_dir: Path) -> None:
-    sample = shared_dir / "corpus/knative-docs-samples/serving__tag-header-based-routing__sample.yaml"
+    sample = (
+        shared_dir / "corpus/knative-docs-samples/serving__tag-header-based-routing__sample.yaml"
+    )
     objects = load_text(sample.read_text(), str(sample))
     result = resolve(objects, RevisionLedger(environment="files"), default_namespace="default")
     entries = result.ledger.entries("default/tag-header")
-    assert [(e.name, e.generation) for e in entries] == [("tag-header-revision-1", 1), ("tag-header-revision-2", 2)]
+    assert [(e.name, e.generation) for e in entries] == [
+        ("tag-header-revision-1", 1),
+        ("tag-header-revision-2", 2),
+    ]
     (route,) = result.plan.routes
     assert route.weighted_revisions() == [("tag-header-revision-2", 100)]
     assert route.tags() == [("rev1", "tag-header-revision-1")]
 
 
-def test_render_appends_new_revisions_to_the_stack_ledger_and_keeps_old_entries(example_project: Path) -> None:
+def test_render_appends_new_revisions_to_the_stack_ledger_and_keeps_old_entries(
+    example_project: Path,
+) -> None:
     ledger_file = example_project / "stacks/test.ledger.yaml"
     before = load_ledger(ledger_file, "test")
     coffee = example_project / "components/coffee.py"
@@ -125,15 +138,21 @@ def test_render_appends_new_revisions_to_the_stack_ledger_and_keeps_old_entries(
     assert route.weighted_revisions() == [("coffee-00001", 70), (new[-1].name, 30)]
 
 
-def test_traffic_to_a_revision_missing_from_the_ledger_is_refused(example_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_traffic_to_a_revision_missing_from_the_ledger_is_refused(
+    example_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     coffee = example_project / "components/coffee.py"
-    coffee.write_text(coffee.read_text().replace('revision_name="coffee-00001"', 'revision_name="coffee-00007"'))
+    coffee.write_text(
+        coffee.read_text().replace('revision_name="coffee-00001"', 'revision_name="coffee-00007"')
+    )
     ledger_before = (example_project / "stacks/test.ledger.yaml").read_bytes()
     assert main(["render", "--stack", "test", "-C", str(example_project)]) == 2
     err = capsys.readouterr().err
     assert "components/coffee.py" in err
     assert "Service coffee-shop/coffee" in err
     assert "field spec.traffic[0].revisionName" in err
-    assert "'coffee-00007' is not in the revision ledger of Service coffee (known: coffee-00001" in err
+    assert (
+        "'coffee-00007' is not in the revision ledger of Service coffee (known: coffee-00001" in err
+    )
     assert not (example_project / "out").exists()
     assert (example_project / "stacks/test.ledger.yaml").read_bytes() == ledger_before

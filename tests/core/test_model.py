@@ -26,7 +26,14 @@ def test_python_and_yaml_spell_the_same_object() -> None:
         metadata=ObjectMeta(name="web"),
         spec=ServiceSpec(
             template=RevisionTemplateSpec(
-                spec=RevisionSpec(container_concurrency=10, containers=[Container(image="web:1", ports=[ContainerPort(container_port=8081, name="h2c")])])
+                spec=RevisionSpec(
+                    container_concurrency=10,
+                    containers=[
+                        Container(
+                            image="web:1", ports=[ContainerPort(container_port=8081, name="h2c")]
+                        )
+                    ],
+                )
             ),
             traffic=[TrafficTarget(latest_revision=True, percent=100)],
         ),
@@ -36,7 +43,14 @@ def test_python_and_yaml_spell_the_same_object() -> None:
         "kind": "Service",
         "metadata": {"name": "web"},
         "spec": {
-            "template": {"spec": {"containers": [{"image": "web:1", "ports": [{"containerPort": 8081, "name": "h2c"}]}], "containerConcurrency": 10}},
+            "template": {
+                "spec": {
+                    "containers": [
+                        {"image": "web:1", "ports": [{"containerPort": 8081, "name": "h2c"}]}
+                    ],
+                    "containerConcurrency": 10,
+                }
+            },
             "traffic": [{"latestRevision": True, "percent": 100}],
         },
     }
@@ -54,12 +68,19 @@ def test_autoscaling_view_reads_kebab_keys_and_camel_case_aliases() -> None:
         }
     )
     assert problems == []
-    assert (view.min_scale, view.max_scale, view.scale_down_delay, view.target) == (2, 10, 90.0, 0.5)
+    assert (view.min_scale, view.max_scale, view.scale_down_delay, view.target) == (
+        2,
+        10,
+        90.0,
+        0.5,
+    )
     assert view.is_kpa and view.effective_metric == "concurrency"
 
 
 def test_autoscaling_view_writes_annotations_back() -> None:
-    annotations = Autoscaling(klass=HPA, metric="memory", target=256, min_scale=1, window=60).annotations()
+    annotations = Autoscaling(
+        klass=HPA, metric="memory", target=256, min_scale=1, window=60
+    ).annotations()
     assert annotations == {
         "autoscaling.knative.dev/class": "hpa.autoscaling.knative.dev",
         "autoscaling.knative.dev/metric": "memory",
@@ -70,7 +91,10 @@ def test_autoscaling_view_writes_annotations_back() -> None:
     assert Autoscaling.of(annotations).effective_metric == "memory"
 
 
-@pytest.mark.parametrize(("text", "seconds"), [("0", 0), ("6s", 6), ("1m30s", 90), ("1h", 3600), ("1.5m", 90), ("250ms", 0.25)])
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("0", 0), ("6s", 6), ("1m30s", 90), ("1h", 3600), ("1.5m", 90), ("250ms", 0.25)],
+)
 def test_go_durations(text: str, seconds: float) -> None:
     assert parse_go_duration(text) == seconds
 
@@ -82,7 +106,13 @@ def test_invalid_go_durations(text: str) -> None:
 
 
 def test_format_go_duration() -> None:
-    assert [format_go_duration(s) for s in (0, 45, 90, 3600, 3725)] == ["0s", "45s", "1m30s", "1h0m0s", "1h2m5s"]
+    assert [format_go_duration(s) for s in (0, 45, 90, 3600, 3725)] == [
+        "0s",
+        "45s",
+        "1m30s",
+        "1h0m0s",
+        "1h2m5s",
+    ]
 
 
 def test_child_names_are_shortened_like_kmeta() -> None:

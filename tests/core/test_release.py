@@ -19,7 +19,10 @@ PROD = CanaryPlan(stages=[5, 25, 50, 100])
 
 @pytest.mark.parametrize(("stage", "percent"), [(0, 0), (1, 5), (2, 25), (3, 50), (4, 100)])
 def test_the_candidate_gets_the_stage_percent(stage: int, percent: int) -> None:
-    assert candidate_percent(Release(stable="a-00001", candidate="a-00002", stage=stage), PROD) == percent
+    assert (
+        candidate_percent(Release(stable="a-00001", candidate="a-00002", stage=stage), PROD)
+        == percent
+    )
 
 
 def test_release_traffic_splits_and_keeps_declared_tags() -> None:
@@ -27,7 +30,9 @@ def test_release_traffic_splits_and_keeps_declared_tags() -> None:
         TrafficTarget(revision_name="a-00001", percent=70, tag="old"),
         TrafficTarget(latest_revision=True, percent=30, tag="candidate"),
     ]
-    traffic = release_traffic(Release(stable="a-00001", candidate="a-00002", stage=2), PROD, declared)
+    traffic = release_traffic(
+        Release(stable="a-00001", candidate="a-00002", stage=2), PROD, declared
+    )
     # A tag on a named revision stays on it; a tag that follows the latest revision follows
     # the release's candidate (never a revision the release does not serve).
     assert [t.to_dict() for t in traffic] == [
@@ -48,12 +53,20 @@ def test_a_latest_tag_follows_the_stable_revision_after_a_rollback() -> None:
 
 
 def test_a_finished_or_first_release_sends_everything_to_one_revision() -> None:
-    assert [t.to_dict() for t in release_traffic(Release(stable="a-00001"), PROD, None)] == [{"revisionName": "a-00001", "percent": 100}]
+    assert [t.to_dict() for t in release_traffic(Release(stable="a-00001"), PROD, None)] == [
+        {"revisionName": "a-00001", "percent": 100}
+    ]
     first = Release(candidate="a-00001", stage=1)
-    assert [t.to_dict() for t in release_traffic(first, PROD, None)] == [{"revisionName": "a-00001", "percent": 100}]
+    assert [t.to_dict() for t in release_traffic(first, PROD, None)] == [
+        {"revisionName": "a-00001", "percent": 100}
+    ]
 
 
-@pytest.mark.parametrize("stages", [[], [50], [50, 25, 100], [0, 100], [50, 100, 100]], ids=["empty", "no-100", "decreasing", "zero", "repeated"])
+@pytest.mark.parametrize(
+    "stages",
+    [[], [50], [50, 25, 100], [0, 100], [50, 100, 100]],
+    ids=["empty", "no-100", "decreasing", "zero", "repeated"],
+)
 def test_bad_canary_plans_are_refused(stages: list[int]) -> None:
     with pytest.raises(ValidationError):
         CanaryPlan(stages=stages)
@@ -61,7 +74,12 @@ def test_bad_canary_plans_are_refused(stages: list[int]) -> None:
 
 @pytest.mark.parametrize(
     "fields",
-    [{}, {"stable": "a-1", "candidate": "a-1"}, {"stable": "a-1", "stage": 2}, {"candidate": "a-2"}],
+    [
+        {},
+        {"stable": "a-1", "candidate": "a-1"},
+        {"stable": "a-1", "stage": 2},
+        {"candidate": "a-2"},
+    ],
     ids=["empty", "same-revision", "stage-without-candidate", "first-release-at-stage-0"],
 )
 def test_inconsistent_releases_are_refused(fields: dict[str, object]) -> None:
@@ -86,18 +104,37 @@ def test_a_downstream_environment_ignores_unpromoted_templates(example_project: 
     assert [r.name for r in build.plan.revisions if r.configuration == "coffee"] == ["coffee-00001"]
     # The first environment does record the new template.
     assert main(["render", "--stack", "test", "-C", str(example_project)]) == 0
-    assert [e.name for e in load_ledger(example_project / "stacks/test.ledger.yaml", "test").entries("coffee-shop/coffee")][-1] == "coffee-00003"
+    assert [
+        e.name
+        for e in load_ledger(example_project / "stacks/test.ledger.yaml", "test").entries(
+            "coffee-shop/coffee"
+        )
+    ][-1] == "coffee-00003"
 
 
 @pytest.mark.parametrize(
     ("release", "field", "message"),
     [
-        ("    coffee:\n      stable: coffee-00009\n", 'config."knstack:releases".coffee.stable', "not in this environment's ledger"),
-        ("    latte:\n      stable: latte-00001\n", 'config."knstack:releases".latte', "no Service coffee-shop/latte"),
+        (
+            "    coffee:\n      stable: coffee-00009\n",
+            'config."knstack:releases".coffee.stable',
+            "not in this environment's ledger",
+        ),
+        (
+            "    latte:\n      stable: latte-00001\n",
+            'config."knstack:releases".latte',
+            "no Service coffee-shop/latte",
+        ),
     ],
     ids=["unknown-revision", "unknown-service"],
 )
-def test_bad_release_state_names_the_stack_file_and_key(example_project: Path, release: str, field: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_release_state_names_the_stack_file_and_key(
+    example_project: Path,
+    release: str,
+    field: str,
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     stack = example_project / "stacks/Pulumi.prod.yaml"
     text = stack.read_text()
     stack.write_text(text[: text.index("  knstack:releases:")] + "  knstack:releases:\n" + release)

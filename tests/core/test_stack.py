@@ -27,13 +27,30 @@ def test_example_environments_load(repo_root: Path) -> None:
         ("  knstack:backnd: kubernetes\n", 'config."knstack:backnd"', "unknown setting"),
         ("  knstack:backend: nomad\n", 'config."knstack:backend"', "'kubernetes' or 'knative'"),
         ("  knstack:namespace: Coffee_Shop\n", 'config."knstack:namespace"', "DNS-1123"),
-        ("  knstack:clusters:\n    - name: a\n    - name: a\n", 'config."knstack:clusters"', "duplicate cluster names: a"),
+        (
+            "  knstack:clusters:\n    - name: a\n    - name: a\n",
+            'config."knstack:clusters"',
+            "duplicate cluster names: a",
+        ),
         ("  knstack:gateway:\n    nmae: x\n", 'config."knstack:gateway".nmae', "unknown setting"),
-        ("  knstack:knative:\n    config:\n      features:\n        kubernetes.podspec-affinty: enabled\n", 'config."knstack:knative"', "kubernetes.podspec-affinty"),
+        (
+            "  knstack:knative:\n    config:\n      features:\n        kubernetes.podspec-affinty: enabled\n",
+            'config."knstack:knative"',
+            "kubernetes.podspec-affinty",
+        ),
     ],
-    ids=["typo", "bad-backend", "bad-namespace", "duplicate-clusters", "nested-typo", "unknown-feature"],
+    ids=[
+        "typo",
+        "bad-backend",
+        "bad-namespace",
+        "duplicate-clusters",
+        "nested-typo",
+        "unknown-feature",
+    ],
 )
-def test_bad_settings_name_the_stack_file_and_key(example_project: Path, line: str, field: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_settings_name_the_stack_file_and_key(
+    example_project: Path, line: str, field: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     stack = example_project / "stacks/Pulumi.test.yaml"
     stack.write_text("config:\n" + line)
     assert main(["render", "--stack", "test", "-C", str(example_project)]) == 2
@@ -45,11 +62,16 @@ def test_bad_settings_name_the_stack_file_and_key(example_project: Path, line: s
 
 def test_other_config_namespaces_are_left_to_pulumi(example_project: Path) -> None:
     stack = example_project / "stacks/Pulumi.test.yaml"
-    stack.write_text(stack.read_text() + "  kubernetes:enableServerSideApply: true\n  coffee-shop:owner: platform\n")
+    stack.write_text(
+        stack.read_text()
+        + "  kubernetes:enableServerSideApply: true\n  coffee-shop:owner: platform\n"
+    )
     assert main(["render", "--stack", "test", "-C", str(example_project)]) == 0
 
 
-def test_the_project_is_found_from_a_subdirectory(example_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_project_is_found_from_a_subdirectory(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(example_project / "components")
     assert main(["render", "--stack", "test"]) == 0
     assert (example_project / "out/test/test-1").is_dir()

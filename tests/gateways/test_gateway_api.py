@@ -66,7 +66,9 @@ def test_default_gateway_carries_a_three_way_split_and_tag_hosts(tmp_path):
 
 def test_tag_header_routing(tmp_path):
     build = build_cluster(
-        tmp_path, shop(THREE_WAY_TRAFFIC), {"knative": {"config": {"features": {"tag-header-based-routing": "enabled"}}}}
+        tmp_path,
+        shop(THREE_WAY_TRAFFIC),
+        {"knative": {"config": {"features": {"tag-header-based-routing": "enabled"}}}},
     )
     routes = of_kind(build.manifests, "HTTPRoute")
 

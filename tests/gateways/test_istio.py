@@ -63,7 +63,10 @@ def test_three_way_split_and_tag_hosts(tmp_path):
 
 
 def test_tag_header_routing_matches_knative_serving_tag_first(tmp_path):
-    settings = {**ISTIO, "knative": {"config": {"features": {"tag-header-based-routing": "enabled"}}}}
+    settings = {
+        **ISTIO,
+        "knative": {"config": {"features": {"tag-header-based-routing": "enabled"}}},
+    }
     build = build_cluster(tmp_path, shop(THREE_WAY_TRAFFIC), settings)
     services = of_kind(build.manifests, "VirtualService")
     # Facts 2.3: header paths first on the default host; the default path sets
@@ -97,7 +100,10 @@ def test_tag_header_routing_matches_knative_serving_tag_first(tmp_path):
 
 
 def test_allowed_counts_as_enabled(tmp_path):
-    settings = {**ISTIO, "knative": {"config": {"features": {"tag-header-based-routing": "allowed"}}}}
+    settings = {
+        **ISTIO,
+        "knative": {"config": {"features": {"tag-header-based-routing": "allowed"}}},
+    }
     build = build_cluster(tmp_path, shop(THREE_WAY_TRAFFIC), settings)
     assert len(of_kind(build.manifests, "VirtualService")["shop"]["spec"]["http"]) == 3
 

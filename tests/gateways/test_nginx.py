@@ -114,7 +114,9 @@ def test_tag_header_routing_uses_the_canary_header_match(tmp_path):
         "    - revisionName: shop-00001\n      tag: old\n"
     )
     build = build_cluster(
-        tmp_path, shop(traffic, revisions=2), {**NGINX, "knative": {"config": {"features": HEADER_ROUTING}}}
+        tmp_path,
+        shop(traffic, revisions=2),
+        {**NGINX, "knative": {"config": {"features": HEADER_ROUTING}}},
     )
     canary = of_kind(build.manifests, "Ingress")["shop-canary"]
     assert canary == _ingress(
@@ -136,7 +138,9 @@ def test_tag_header_routing_with_a_split_reaches_the_canary_revision(tmp_path):
         "    - latestRevision: true\n      percent: 0\n      tag: beta\n"
     )
     build = build_cluster(
-        tmp_path, shop(traffic, revisions=2), {**NGINX, "knative": {"config": {"features": HEADER_ROUTING}}}
+        tmp_path,
+        shop(traffic, revisions=2),
+        {**NGINX, "knative": {"config": {"features": HEADER_ROUTING}}},
     )
     annotations = of_kind(build.manifests, "Ingress")["shop-canary"]["metadata"]["annotations"]
     assert annotations == {
@@ -150,7 +154,9 @@ def test_tag_header_routing_with_a_split_reaches_the_canary_revision(tmp_path):
 def test_tag_header_to_the_main_revision_of_a_split_is_refused(tmp_path):
     with pytest.raises(InputError) as raised:
         build_cluster(
-            tmp_path, shop(TWO_WAY_TRAFFIC, revisions=2), {**NGINX, "knative": {"config": {"features": HEADER_ROUTING}}}
+            tmp_path,
+            shop(TWO_WAY_TRAFFIC, revisions=2),
+            {**NGINX, "knative": {"config": {"features": HEADER_ROUTING}}},
         )
     (problem,) = raised.value.problems
     assert problem.obj == "Route demo/shop" and problem.field == "spec.traffic"

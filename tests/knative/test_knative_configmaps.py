@@ -314,5 +314,3 @@ def test_serving_context_follows_the_config() -> None:
     assert ctx.max_scale_limit == 50
     assert ctx.container_concurrency_target_percentage == pytest.approx(80.0)
     assert settings.features["kubernetes.podspec-affinity"] == "enabled"
-
-

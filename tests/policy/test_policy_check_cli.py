@@ -66,8 +66,22 @@ BAD_MANDATORY = {
 # environment renders depends on its release state (prod has not got coffee-00002 yet)
 # and on its clusters (prod-us adds menu's reserved pod).
 EXAMPLE_DEPLOYMENTS = {
-    "test": {"coffee-00001", "coffee-00002", "tea-00001", "orders-00001", "menu-00001", "pastry-00001"},
-    "staging": {"coffee-00001", "coffee-00002", "tea-00001", "orders-00001", "menu-00001", "pastry-00001"},
+    "test": {
+        "coffee-00001",
+        "coffee-00002",
+        "tea-00001",
+        "orders-00001",
+        "menu-00001",
+        "pastry-00001",
+    },
+    "staging": {
+        "coffee-00001",
+        "coffee-00002",
+        "tea-00001",
+        "orders-00001",
+        "menu-00001",
+        "pastry-00001",
+    },
     "prod": {"coffee-00001", "tea-00001", "orders-00001", "menu-00001", "pastry-00001"},
 }
 

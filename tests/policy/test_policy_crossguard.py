@@ -272,7 +272,9 @@ def test_the_components_platform_lies_under_the_stack_config(repo_root: Path) ->
     """lab installs Knative through components/platform.py, not its stack file: the pack,
     started in policies/, reads it as `knstack.build` does."""
     stack = yaml.safe_load((repo_root / "stacks" / "Pulumi.lab.yaml").read_text(encoding="utf-8"))
-    config = {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in stack["config"].items()}
+    config = {
+        k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in stack["config"].items()
+    }
     environ = {"PULUMI_STACK": "lab", "PULUMI_CONFIG": json.dumps(config)}
     alone = stack_settings_from_environment(environ)
     settings = stack_settings_from_environment(environ, project_dir=repo_root / "policies")

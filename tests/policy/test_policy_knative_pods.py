@@ -49,7 +49,9 @@ def test_secure_defaults_enabled_complete_the_pod() -> None:
 
 
 def test_root_allowed_leaves_run_as_non_root_to_the_user() -> None:
-    assert fields(knative_service(), "root-allowed") == {"spec.template.spec.containers[0].securityContext.runAsNonRoot"}
+    assert fields(knative_service(), "root-allowed") == {
+        "spec.template.spec.containers[0].securityContext.runAsNonRoot"
+    }
     assert fields(knative_service({"runAsNonRoot": True}), "root-allowed") == set()
 
 
@@ -71,14 +73,20 @@ def test_a_deployment_gets_no_knative_defaults() -> None:
 @pytest.mark.parametrize("value", ["false", "True", "0", "30", "disabled"])
 def test_switches_and_numbers_named_like_secrets_are_not_secrets(value: str) -> None:
     obj = knative_service()
-    obj["spec"]["template"]["spec"]["containers"][0]["env"] = [{"name": "ENABLE_SECRET_FILTERING", "value": value}]
+    obj["spec"]["template"]["spec"]["containers"][0]["env"] = [
+        {"name": "ENABLE_SECRET_FILTERING", "value": value}
+    ]
     assert list(env_secret_literal(obj, RuleContext())) == []
 
 
 def test_a_literal_value_named_like_a_secret_is_still_flagged() -> None:
     obj = knative_service()
-    obj["spec"]["template"]["spec"]["containers"][0]["env"] = [{"name": "API_TOKEN", "value": "a8f3kq"}]
-    assert [v.field for v in env_secret_literal(obj, RuleContext())] == ["spec.template.spec.containers[0].env[0].value"]
+    obj["spec"]["template"]["spec"]["containers"][0]["env"] = [
+        {"name": "API_TOKEN", "value": "a8f3kq"}
+    ]
+    assert [v.field for v in env_secret_literal(obj, RuleContext())] == [
+        "spec.template.spec.containers[0].env[0].value"
+    ]
 
 
 def test_the_knative_example_environment_passes(repo_root: Path) -> None:

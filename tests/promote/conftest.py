@@ -27,9 +27,15 @@ def schema_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture()
-def gate_env(monkeypatch: pytest.MonkeyPatch, shared_dir: Path, schema_cache: Path, kubeconform_binary: Path) -> dict[str, str]:
+def gate_env(
+    monkeypatch: pytest.MonkeyPatch, shared_dir: Path, schema_cache: Path, kubeconform_binary: Path
+) -> dict[str, str]:
     """What a pipeline gives knstack for the validate gate: the CRDs and a schema cache."""
-    env = {"KNSTACK_CRDS": str(shared_dir / "upstream"), "KNSTACK_CACHE_DIR": str(schema_cache), "KNSTACK_ACTOR": "scenario-test"}
+    env = {
+        "KNSTACK_CRDS": str(shared_dir / "upstream"),
+        "KNSTACK_CACHE_DIR": str(schema_cache),
+        "KNSTACK_ACTOR": "scenario-test",
+    }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     return env
@@ -39,7 +45,9 @@ Knstack = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture()
-def knstack(example_project: Path, gate_env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> Knstack:
+def knstack(
+    example_project: Path, gate_env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> Knstack:
     """Run the CLI in-process on the example copy: (exit code, stdout, stderr)."""
 
     def run(*args: str) -> tuple[int, str, str]:

@@ -21,7 +21,14 @@ def release(project: Path, env: str, service: str = "coffee") -> dict[str, Any] 
 def state(project: Path, env: str, service: str = "coffee") -> tuple[Any, ...]:
     """(stable, candidate, wave, stage, rolledBack, status) of a release, for comparisons."""
     r = release(project, env, service) or {}
-    return (r.get("stable"), r.get("candidate"), r.get("wave"), r.get("stage"), tuple(r.get("rolledBack", ())), r.get("status", "stable"))
+    return (
+        r.get("stable"),
+        r.get("candidate"),
+        r.get("wave"),
+        r.get("stage"),
+        tuple(r.get("rolledBack", ())),
+        r.get("status", "stable"),
+    )
 
 
 def rendered_traffic(project: Path, env: str, service: str = "coffee") -> dict[str, dict[str, int]]:
@@ -43,7 +50,9 @@ def rendered_traffic(project: Path, env: str, service: str = "coffee") -> dict[s
                 for http in manifest["spec"]["http"]:
                     for route in http["route"]:
                         headers = route.get("headers", {}).get("request", {}).get("set", {})
-                        revision = headers.get(REVISION_HEADER) or _behind(route["destination"]["host"], host, cluster.manifests)
+                        revision = headers.get(REVISION_HEADER) or _behind(
+                            route["destination"]["host"], host, cluster.manifests
+                        )
                         weights[revision] = weights.get(revision, 0) + route.get("weight", 100)
         traffic[cluster.name] = {rev: w for rev, w in sorted(weights.items()) if w}
     return traffic
@@ -51,7 +60,11 @@ def rendered_traffic(project: Path, env: str, service: str = "coffee") -> dict[s
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
     """Every file under `root` (relative path -> content)."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
 
 
 def _behind(destination: str, host: str, manifests: list[dict[str, Any]]) -> str:
@@ -59,6 +72,10 @@ def _behind(destination: str, host: str, manifests: list[dict[str, Any]]) -> str
     interceptor) the one revision whose HTTPScaledObject serves the host."""
     if "interceptor" not in destination:
         return destination.split(".")[0]
-    scaled = [m["spec"]["scaleTargetRef"]["service"] for m in manifests if m["kind"] == "HTTPScaledObject" and host in m["spec"]["hosts"]]
+    scaled = [
+        m["spec"]["scaleTargetRef"]["service"]
+        for m in manifests
+        if m["kind"] == "HTTPScaledObject" and host in m["spec"]["hosts"]
+    ]
     assert len(scaled) == 1, f"{host}: {scaled}"
     return scaled[0]

@@ -29,12 +29,27 @@ def workflow(example_project: Path) -> dict[str, Any]:
 
 
 def knstack_commands(job: dict[str, Any]) -> list[str]:
-    return [line for step in job["steps"] for line in step.get("run", "").splitlines() if line.startswith("knstack ")]
+    return [
+        line
+        for step in job["steps"]
+        for line in step.get("run", "").splitlines()
+        if line.startswith("knstack ")
+    ]
 
 
 def test_the_workflow_checks_pull_requests_and_uploads_sarif(workflow: dict[str, Any]) -> None:
-    assert set(workflow["on"]) == {"pull_request", "push", "workflow_dispatch"}  # "on" stays a string key
-    assert workflow["on"]["workflow_dispatch"]["inputs"]["service"]["options"] == ["coffee", "menu", "orders", "pastry", "tea"]
+    assert set(workflow["on"]) == {
+        "pull_request",
+        "push",
+        "workflow_dispatch",
+    }  # "on" stays a string key
+    assert workflow["on"]["workflow_dispatch"]["inputs"]["service"]["options"] == [
+        "coffee",
+        "menu",
+        "orders",
+        "pastry",
+        "tea",
+    ]
     assert list(workflow["jobs"]) == ["check", *PROMOTION_JOBS]
     check = workflow["jobs"]["check"]
     assert check["strategy"]["matrix"]["environment"] == ["test", "staging", "prod", "lab"]
@@ -46,14 +61,20 @@ def test_the_workflow_checks_pull_requests_and_uploads_sarif(workflow: dict[str,
     ]
     by_name = {s.get("name"): s for s in check["steps"]}
     upload = by_name["Upload the findings to code scanning"]
-    assert upload["uses"] == "github/codeql-action/upload-sarif@v3" and upload["if"].startswith("always()")
+    assert upload["uses"] == "github/codeql-action/upload-sarif@v3" and upload["if"].startswith(
+        "always()"
+    )
     assert upload["with"]["sarif_file"] == "knstack-${{ matrix.environment }}.sarif"
     assert by_name["Check policies"]["continue-on-error"] is True
     assert by_name["Fail on mandatory findings"]["if"] == "steps.check.outcome == 'failure'"
-    assert all("@" in s["uses"] for job in workflow["jobs"].values() for s in job["steps"] if "uses" in s)
+    assert all(
+        "@" in s["uses"] for job in workflow["jobs"].values() for s in job["steps"] if "uses" in s
+    )
 
 
-def test_promotion_jobs_follow_the_chain_wave_by_wave_behind_environments(workflow: dict[str, Any]) -> None:
+def test_promotion_jobs_follow_the_chain_wave_by_wave_behind_environments(
+    workflow: dict[str, Any],
+) -> None:
     jobs = workflow["jobs"]
     assert {name: jobs[name].get("needs") for name in PROMOTION_JOBS} == {
         "promote-test": None,
@@ -62,7 +83,10 @@ def test_promotion_jobs_follow_the_chain_wave_by_wave_behind_environments(workfl
         "promote-prod-wave-2": ["promote-prod-wave-1"],
     }
     assert {name: jobs[name]["environment"] for name in PROMOTION_JOBS} == {
-        "promote-test": "test", "promote-staging": "staging", "promote-prod-wave-1": "prod-wave-1", "promote-prod-wave-2": "prod-wave-2",
+        "promote-test": "test",
+        "promote-staging": "staging",
+        "promote-prod-wave-1": "prod-wave-1",
+        "promote-prod-wave-2": "prod-wave-2",
     }
     for name in PROMOTION_JOBS:
         job = jobs[name]
@@ -70,10 +94,15 @@ def test_promotion_jobs_follow_the_chain_wave_by_wave_behind_environments(workfl
         assert job["permissions"] == {"contents": "write"}
         assert job["concurrency"] == {"group": "knstack-promotion", "cancel-in-progress": False}
         assert job["steps"][0]["with"]["ref"] == "${{ github.ref_name }}"
-        assert all("git push" in s["run"] for s in job["steps"] if s.get("run", "").startswith("knstack "))
+        assert all(
+            "git push" in s["run"] for s in job["steps"] if s.get("run", "").startswith("knstack ")
+        )
     assert jobs["promote-prod-wave-1"]["name"] == "promote to prod, wave 1 (prod-eu)"
     assert knstack_commands(jobs["promote-prod-wave-2"]) == [
-        *[f'knstack advance "$SERVICE" --stack prod --wave 2 --stage {n} --wait --download-crds' for n in (1, 2, 3, 4)],
+        *[
+            f'knstack advance "$SERVICE" --stack prod --wave 2 --stage {n} --wait --download-crds'
+            for n in (1, 2, 3, 4)
+        ],
         'knstack advance "$SERVICE" --stack prod --stable --wait --download-crds',
     ]
 
@@ -82,12 +111,18 @@ def run_jobs(workflow: dict[str, Any], knstack: Knstack, service: str) -> None:
     """Every promotion command of the workflow, in order, as the jobs would run them."""
     for name in PROMOTION_JOBS:
         for command in knstack_commands(workflow["jobs"][name]):
-            args = [a.replace("$SERVICE", service) for a in shlex.split(command)[1:] if a != "--download-crds"]
+            args = [
+                a.replace("$SERVICE", service)
+                for a in shlex.split(command)[1:]
+                if a != "--download-crds"
+            ]
             code, _, err = knstack(*args)
             assert code == 0, (command, err)
 
 
-def test_the_workflow_commands_walk_the_example(workflow: dict[str, Any], knstack: Knstack, example_project: Path) -> None:
+def test_the_workflow_commands_walk_the_example(
+    workflow: dict[str, Any], knstack: Knstack, example_project: Path
+) -> None:
     run_jobs(workflow, knstack, "coffee")
     for env in ("test", "staging", "prod"):
         assert state(example_project, env) == ("coffee-00002", None, None, None, (), "stable"), env
@@ -97,36 +132,81 @@ def test_the_workflow_commands_walk_the_example(workflow: dict[str, Any], knstac
     assert tree_bytes(example_project / "stacks") == before
 
 
-def test_the_tekton_pipeline_passes_kubeconform(example_project: Path, shared_dir: Path, tmp_path: Path, schema_cache: Path, kubeconform_binary: Path) -> None:
+def test_the_tekton_pipeline_passes_kubeconform(
+    example_project: Path,
+    shared_dir: Path,
+    tmp_path: Path,
+    schema_cache: Path,
+    kubeconform_binary: Path,
+) -> None:
     out = tmp_path / "pipeline.yaml"
-    assert main(["pipeline", "--format", "tekton", "--output", str(out), "-C", str(example_project)]) == 0
+    assert (
+        main(["pipeline", "--format", "tekton", "--output", str(out), "-C", str(example_project)])
+        == 0
+    )
     pipeline = yaml.safe_load(out.read_text())
     # The Pipeline, and each embedded task as the Task it is (the Pipeline CRD leaves taskSpec open).
     tasks = [
-        {"apiVersion": "tekton.dev/v1", "kind": "Task", "metadata": {"name": t["name"], "namespace": "ci"}, "spec": t["taskSpec"]}
+        {
+            "apiVersion": "tekton.dev/v1",
+            "kind": "Task",
+            "metadata": {"name": t["name"], "namespace": "ci"},
+            "spec": t["taskSpec"],
+        }
         for t in pipeline["spec"]["tasks"]
     ]
     (tmp_path / "tasks.yaml").write_text(yaml.safe_dump_all(tasks))
-    options = SchemaOptions(crd_paths=(shared_dir / "upstream" / "tekton-pipeline",), cache_dir=schema_cache)
+    options = SchemaOptions(
+        crd_paths=(shared_dir / "upstream" / "tekton-pipeline",), cache_dir=schema_cache
+    )
     report = validate_paths([out, tmp_path / "tasks.yaml"], options)
     assert [(r.label, r.errors, r.message) for r in report.failures] == []
-    assert {(r.kind, r.status) for r in report.results} == {("Pipeline", "valid"), ("Task", "valid")}
+    assert {(r.kind, r.status) for r in report.results} == {
+        ("Pipeline", "valid"),
+        ("Task", "valid"),
+    }
     assert len(report.results) == 4
 
 
-def test_each_environment_task_reaches_its_clusters_through_kubeconfig_secrets(example_project: Path) -> None:
+def test_each_environment_task_reaches_its_clusters_through_kubeconfig_secrets(
+    example_project: Path,
+) -> None:
     pipeline = yaml.safe_load(tekton_pipeline(pipeline_model(read_project(example_project))))
     spec = pipeline["spec"]
     declared = {w["name"] for w in spec["workspaces"]}
-    assert declared == {"source", "basic-auth", "kubeconfig-test-1", "kubeconfig-staging-eu", "kubeconfig-prod-eu", "kubeconfig-prod-us"}
+    assert declared == {
+        "source",
+        "basic-auth",
+        "kubeconfig-test-1",
+        "kubeconfig-staging-eu",
+        "kubeconfig-prod-eu",
+        "kubeconfig-prod-us",
+    }
     tasks = {t["name"]: t for t in spec["tasks"]}
     assert list(tasks) == ["promote-test", "promote-staging", "promote-prod"]
-    assert [tasks[n].get("runAfter") for n in tasks] == [None, ["promote-test"], ["promote-staging"]]
+    assert [tasks[n].get("runAfter") for n in tasks] == [
+        None,
+        ["promote-test"],
+        ["promote-staging"],
+    ]
     prod = tasks["promote-prod"]
-    assert {w["workspace"] for w in prod["workspaces"]} == {"source", "basic-auth", "kubeconfig-prod-eu", "kubeconfig-prod-us"}
+    assert {w["workspace"] for w in prod["workspaces"]} == {
+        "source",
+        "basic-auth",
+        "kubeconfig-prod-eu",
+        "kubeconfig-prod-us",
+    }
     steps = prod["taskSpec"]["steps"]
     names = [s["name"] for s in steps]
-    assert names == ["start", "wave-1-stage-2", "wave-1-stage-3", "wave-1-stage-4", *[f"wave-2-stage-{n}" for n in (1, 2, 3, 4)], "stable", "push"]
+    assert names == [
+        "start",
+        "wave-1-stage-2",
+        "wave-1-stage-3",
+        "wave-1-stage-4",
+        *[f"wave-2-stage-{n}" for n in (1, 2, 3, 4)],
+        "stable",
+        "push",
+    ]
     assert all(re.fullmatch(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?", n) for n in names)
 
     def applied(step: dict[str, Any]) -> list[str]:
@@ -142,10 +222,38 @@ def test_each_environment_task_reaches_its_clusters_through_kubeconfig_secrets(e
     assert prod["taskSpec"]["stepTemplate"]["securityContext"]["runAsNonRoot"] is True
 
 
-def test_pipeline_output_goes_to_stdout_or_a_file(example_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_pipeline_output_goes_to_stdout_or_a_file(
+    example_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["pipeline", "--format", "github-actions", "-C", str(example_project)]) == 0
     printed = capsys.readouterr().out
     target = tmp_path / ".github" / "workflows" / "knstack.yaml"
-    assert main(["pipeline", "--format", "github-actions", "--output", str(target), "-C", str(example_project)]) == 0
+    assert (
+        main(
+            [
+                "pipeline",
+                "--format",
+                "github-actions",
+                "--output",
+                str(target),
+                "-C",
+                str(example_project),
+            ]
+        )
+        == 0
+    )
     assert target.read_text() == printed  # same input, same bytes
-    assert main(["pipeline", "--format", "github-actions", "--output", str(tmp_path), "-C", str(example_project)]) == 2
+    assert (
+        main(
+            [
+                "pipeline",
+                "--format",
+                "github-actions",
+                "--output",
+                str(tmp_path),
+                "-C",
+                str(example_project),
+            ]
+        )
+        == 2
+    )

@@ -28,12 +28,17 @@ REASON = "retry: the canary failed on the payment provider's outage, not on coff
 def ship_new_template(project: Path) -> None:
     coffee = project / "components" / "coffee.py"
     text = coffee.read_text()
-    text = text.replace('"registry.example.com/coffee-shop/coffee:1.1.0"\n    "@sha256:e01ec8a785a28b2216e9e101b8706dbf8267d654dea5b4be8813f1873775a79a"', f'"{NEW_IMAGE}"')
+    text = text.replace(
+        '"registry.example.com/coffee-shop/coffee:1.1.0"\n    "@sha256:e01ec8a785a28b2216e9e101b8706dbf8267d654dea5b4be8813f1873775a79a"',
+        f'"{NEW_IMAGE}"',
+    )
     coffee.write_text(text.replace('value="light"', 'value="medium"'))
     assert NEW_IMAGE in coffee.read_text()
 
 
-def expect(project: Path, env: str, release: tuple[object, ...], traffic: dict[str, dict[str, int]]) -> None:
+def expect(
+    project: Path, env: str, release: tuple[object, ...], traffic: dict[str, dict[str, int]]
+) -> None:
     assert state(project, env) == release
     assert rendered_traffic(project, env) == traffic
 
@@ -46,7 +51,9 @@ def refused_unchanged(knstack: Knstack, project: Path, *args: str) -> str:
     return err
 
 
-def test_coffee_from_test_to_prod_with_a_rollback_and_a_retry(knstack: Knstack, example_project: Path) -> None:
+def test_coffee_from_test_to_prod_with_a_rollback_and_a_retry(
+    knstack: Knstack, example_project: Path
+) -> None:
     p = example_project
     ship_new_template(p)
 
@@ -83,11 +90,15 @@ def test_coffee_from_test_to_prod_with_a_rollback_and_a_retry(knstack: Knstack, 
             else:
                 assert knstack("advance", "coffee", "--stack", "prod")[0] == 0
             eu = {C1: 100 - percent, C3: percent} if percent < 100 else {C3: 100}
-            expect(p, "prod", (C1, C3, 1, stage, (), "stable"), {"prod-eu": eu, "prod-us": {C1: 100}})
+            expect(
+                p, "prod", (C1, C3, 1, stage, (), "stable"), {"prod-eu": eu, "prod-us": {C1: 100}}
+            )
 
     walk_wave_one()
     assert knstack("advance", "coffee", "--stack", "prod")[0] == 0
-    expect(p, "prod", (C1, C3, 2, 1, (), "stable"), {"prod-eu": {C3: 100}, "prod-us": {C1: 95, C3: 5}})
+    expect(
+        p, "prod", (C1, C3, 2, 1, (), "stable"), {"prod-eu": {C3: 100}, "prod-us": {C1: 95, C3: 5}}
+    )
     code, out, _ = knstack("status", "--stack", "prod", "--format", "json", "--service", "coffee")
     assert code == 0
     by_cluster = {r["cluster"]: r for r in json.loads(out)}
@@ -96,12 +107,19 @@ def test_coffee_from_test_to_prod_with_a_rollback_and_a_retry(knstack: Knstack, 
         "prod-us": (1, 5, "progressing"),
     }
     assert knstack("advance", "coffee", "--stack", "prod")[0] == 0
-    expect(p, "prod", (C1, C3, 2, 2, (), "stable"), {"prod-eu": {C3: 100}, "prod-us": {C1: 75, C3: 25}})
+    expect(
+        p, "prod", (C1, C3, 2, 2, (), "stable"), {"prod-eu": {C3: 100}, "prod-us": {C1: 75, C3: 25}}
+    )
 
     # The rollback in the middle: every cluster back to coffee-00001, nothing of
     # coffee-00003 left running (not even behind the candidate tag).
     assert knstack("rollback", "coffee", "--stack", "prod", "--reason", "errors on prod-us")[0] == 0
-    expect(p, "prod", (C1, None, None, None, (C3,), "rolled-back"), {"prod-eu": {C1: 100}, "prod-us": {C1: 100}})
+    expect(
+        p,
+        "prod",
+        (C1, None, None, None, (C3,), "rolled-back"),
+        {"prod-eu": {C1: 100}, "prod-us": {C1: 100}},
+    )
     build = build_environment(read_project(p), "prod")
     assert not [m for c in build.clusters for m in c.manifests if C3 in m["metadata"]["name"]]
 
@@ -115,26 +133,54 @@ def test_coffee_from_test_to_prod_with_a_rollback_and_a_retry(knstack: Knstack, 
         us = {C1: 100 - percent, C3: percent} if percent < 100 else {C3: 100}
         expect(p, "prod", (C1, C3, 2, stage, (), "stable"), {"prod-eu": {C3: 100}, "prod-us": us})
     assert knstack("advance", "coffee", "--stack", "prod")[0] == 0
-    expect(p, "prod", (C3, None, None, None, (), "stable"), {"prod-eu": {C3: 100}, "prod-us": {C3: 100}})
+    expect(
+        p,
+        "prod",
+        (C3, None, None, None, (), "stable"),
+        {"prod-eu": {C3: 100}, "prod-us": {C3: 100}},
+    )
 
     # Every environment ends on coffee-00003; the ledgers hold the same entry.
     for env in ("test", "staging", "prod"):
-        entries = {e.name: e.digest for e in build_environment(read_project(p), env).ledger.entries("coffee-shop/coffee")}
-        assert entries[C3] == build_environment(read_project(p), "test").ledger.find("coffee-shop/coffee", C3).digest
+        entries = {
+            e.name: e.digest
+            for e in build_environment(read_project(p), env).ledger.entries("coffee-shop/coffee")
+        }
+        assert (
+            entries[C3]
+            == build_environment(read_project(p), "test")
+            .ledger.find("coffee-shop/coffee", C3)
+            .digest
+        )
 
     # The audit log: one record per step that changed something, in order.
-    records = [json.loads(line) for line in (p / "stacks" / "audit.log.jsonl").read_text().splitlines()]
+    records = [
+        json.loads(line) for line in (p / "stacks" / "audit.log.jsonl").read_text().splitlines()
+    ]
     assert [(r["action"], r["environment"]) for r in records] == [
-        ("promote", "test"), ("advance", "test"),
-        ("rollback", "staging"), ("promote", "staging"), ("advance", "staging"), ("advance", "staging"),
-        ("promote", "prod"), *[("advance", "prod")] * 5, ("rollback", "prod"),
-        ("promote", "prod"), *[("advance", "prod")] * 8,
+        ("promote", "test"),
+        ("advance", "test"),
+        ("rollback", "staging"),
+        ("promote", "staging"),
+        ("advance", "staging"),
+        ("advance", "staging"),
+        ("promote", "prod"),
+        *[("advance", "prod")] * 5,
+        ("rollback", "prod"),
+        ("promote", "prod"),
+        *[("advance", "prod")] * 8,
     ]
     assert {r["actor"] for r in records} == {"scenario-test"}
     forced = [r for r in records if r["forced"]]
     assert len(forced) == 1 and forced[0]["reason"] == REASON
-    assert forced[0]["forced"] == ["coffee-00003 was rolled back in prod; automation does not promote it again"]
-    assert records[-1]["to"]["release"] == {"stable": C3, "previous": C1, "updated": records[-1]["time"]}
+    assert forced[0]["forced"] == [
+        "coffee-00003 was rolled back in prod; automation does not promote it again"
+    ]
+    assert records[-1]["to"]["release"] == {
+        "stable": C3,
+        "previous": C1,
+        "updated": records[-1]["time"],
+    }
     rollback = records[12]
     assert rollback["reason"] == "errors on prod-us"
     assert rollback["from"]["step"] == "coffee-00003 at wave 2/2 [prod-us] stage 2/4 (25%)"

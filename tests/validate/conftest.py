@@ -34,19 +34,28 @@ def upstream_crds(shared_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def schema_options(schema_cache: Path, upstream_crds: Path, kubeconform_binary: Path) -> SchemaOptions:
+def schema_options(
+    schema_cache: Path, upstream_crds: Path, kubeconform_binary: Path
+) -> SchemaOptions:
     return SchemaOptions(crd_paths=(upstream_crds,), cache_dir=schema_cache)
 
 
 @pytest.fixture()
-def cli_env(monkeypatch: pytest.MonkeyPatch, schema_cache: Path, upstream_crds: Path, kubeconform_binary: Path) -> None:
+def cli_env(
+    monkeypatch: pytest.MonkeyPatch,
+    schema_cache: Path,
+    upstream_crds: Path,
+    kubeconform_binary: Path,
+) -> None:
     """The environment a CI job would give `knstack validate`: a cache and the CRDs."""
     monkeypatch.setenv("KNSTACK_CACHE_DIR", str(schema_cache))
     monkeypatch.setenv("KNSTACK_CRDS", str(upstream_crds))
 
 
 @pytest.fixture()
-def check_manifests(tmp_path: Path, schema_options: SchemaOptions) -> Callable[[Sequence[dict[str, Any]]], ValidationReport]:
+def check_manifests(
+    tmp_path: Path, schema_options: SchemaOptions
+) -> Callable[[Sequence[dict[str, Any]]], ValidationReport]:
     """Write manifests to a file and validate it as `knstack validate FILE` does."""
     counter = iter(range(1_000_000))
 

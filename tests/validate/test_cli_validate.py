@@ -45,21 +45,31 @@ def bad_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_stack_passes_with_exit_0(example_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_stack_passes_with_exit_0(
+    example_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     ledger = (example_project / "stacks/test.ledger.yaml").read_bytes()
     assert main(["validate", "--stack", "test", "-C", str(example_project)]) == 0
     out = capsys.readouterr().out
-    assert re.search(r"✓ (\d+) objects in environment test: \1 valid, 0 invalid, 0 not checked, 0 skipped", out)
+    assert re.search(
+        r"✓ (\d+) objects in environment test: \1 valid, 0 invalid, 0 not checked, 0 skipped", out
+    )
     assert "kubeconform v0.7.0 -strict: Kubernetes 1.33.0 (kubernetes-validate 1.37.0)" in out
-    assert (example_project / "stacks/test.ledger.yaml").read_bytes() == ledger  # validate never writes
+    assert (
+        example_project / "stacks/test.ledger.yaml"
+    ).read_bytes() == ledger  # validate never writes
     assert not (example_project / "out").exists()
 
 
-def test_invalid_objects_exit_1_with_field_and_file(bad_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_objects_exit_1_with_field_and_file(
+    bad_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["validate", str(bad_file)]) == 1
     out = capsys.readouterr().out
     assert "✗ Deployment web" in out
-    assert "spec.template.spec.containers[0].imagePulPolicy: unknown field (check the spelling)" in out
+    assert (
+        "spec.template.spec.containers[0].imagePulPolicy: unknown field (check the spelling)" in out
+    )
     assert "! Widget w" in out and "no schema for widgets.example.com/v1 Widget" in out
     assert "✗ 3 objects in " in out and "1 valid, 1 invalid, 1 not checked, 0 skipped" in out
 
@@ -72,7 +82,10 @@ def test_json_report_to_a_file(bad_file: Path, tmp_path: Path) -> None:
     assert report["summary"] == {"objects": 3, "valid": 1, "invalid": 1, "error": 1, "skipped": 0}
     by_kind = {o["kind"]: o for o in report["objects"]}
     assert by_kind["Deployment"]["errors"] == [
-        {"field": "spec.template.spec.containers[0].imagePulPolicy", "message": "unknown field (check the spelling)"}
+        {
+            "field": "spec.template.spec.containers[0].imagePulPolicy",
+            "message": "unknown field (check the spelling)",
+        }
     ]
     assert by_kind["ConfigMap"]["status"] == "valid"
     assert by_kind["Widget"]["status"] == "error"
@@ -102,10 +115,15 @@ def test_reports_are_deterministic(bad_file: Path, tmp_path: Path) -> None:
     assert outputs[0] == outputs[1]
 
 
-def test_rendered_directory_validates_with_kustomization_skipped(example_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rendered_directory_validates_with_kustomization_skipped(
+    example_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["render", "--stack", "staging", "-C", str(example_project)]) == 0
     assert main(["validate", str(example_project / "out" / "staging")]) == 0
-    counts = re.search(r"✓ (\d+) objects in .*: (\d+) valid, 0 invalid, 0 not checked, 1 skipped", capsys.readouterr().out)
+    counts = re.search(
+        r"✓ (\d+) objects in .*: (\d+) valid, 0 invalid, 0 not checked, 1 skipped",
+        capsys.readouterr().out,
+    )
     assert counts and int(counts[1]) == int(counts[2]) + 1 > 1
 
 
@@ -116,25 +134,44 @@ def test_rendered_directory_validates_with_kustomization_skipped(example_project
         (["validate", "--stack", "test", "x.yaml"], "give either --stack ENV or PATH"),
         (["validate", "x.yaml", "--output", "r.json"], "--output needs --format json or junit"),
         (["validate", "does-not-exist.yaml"], "does-not-exist.yaml: no such file or directory"),
-        (["validate", "--kubernetes-version", "1.9", "."], "no Kubernetes schemas for version '1.9'"),
+        (
+            ["validate", "--kubernetes-version", "1.9", "."],
+            "no Kubernetes schemas for version '1.9'",
+        ),
         (["validate", "--crds", "no-such-crds", "."], "no-such-crds: CRD path does not exist"),
     ],
 )
-def test_bad_input_exits_2(args: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_exits_2(
+    args: list[str],
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(args) == 2
     assert message in capsys.readouterr().err
 
 
-def test_unsupported_kubernetes_version_in_a_stack_names_file_and_key(example_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unsupported_kubernetes_version_in_a_stack_names_file_and_key(
+    example_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     stack = example_project / "stacks/Pulumi.test.yaml"
     stack.write_text(stack.read_text() + "  knstack:kubernetesVersion: '1.12.0'\n")
     assert main(["validate", "--stack", "test", "-C", str(example_project)]) == 2
     err = capsys.readouterr().err
-    assert f'{stack}: field config."knstack:kubernetesVersion": no Kubernetes schemas for version \'1.12.0\'' in err
+    assert (
+        f"{stack}: field config.\"knstack:kubernetesVersion\": no Kubernetes schemas for version '1.12.0'"
+        in err
+    )
 
 
-def test_missing_kubeconform_is_reported_not_a_traceback(bad_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_kubeconform_is_reported_not_a_traceback(
+    bad_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("KNSTACK_KUBECONFORM", "/nonexistent/kubeconform")
     assert main(["validate", str(bad_file)]) == 2
-    assert "KNSTACK_KUBECONFORM=/nonexistent/kubeconform is not an executable file" in capsys.readouterr().err
+    assert (
+        "KNSTACK_KUBECONFORM=/nonexistent/kubeconform is not an executable file"
+        in capsys.readouterr().err
+    )

@@ -35,7 +35,9 @@ def server(upstream_crds: Path) -> Iterator[tuple[str, list[str]]]:
             requests.append(self.path)
             super().do_GET()
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(upstream_crds)))
+    httpd = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Handler, directory=str(upstream_crds))
+    )
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -46,26 +48,48 @@ def server(upstream_crds: Path) -> Iterator[tuple[str, list[str]]]:
 
 
 def test_pinned_releases_cover_every_project() -> None:
-    assert [r.project for r in PINNED_RELEASES] == ["knative-serving", "gateway-api", "keda", "keda-http-add-on", "istio", "tekton-pipeline"]
+    assert [r.project for r in PINNED_RELEASES] == [
+        "knative-serving",
+        "gateway-api",
+        "keda",
+        "keda-http-add-on",
+        "istio",
+        "tekton-pipeline",
+    ]
     assert all(r.url.startswith("https://") and r.version in r.url for r in PINNED_RELEASES)
 
 
-def test_download_caches_and_feeds_the_converter(server: tuple[str, list[str]], tmp_path: Path) -> None:
+def test_download_caches_and_feeds_the_converter(
+    server: tuple[str, list[str]], tmp_path: Path
+) -> None:
     base, requests = server
     releases = (
-        CrdRelease("gateway-api", "test", f"{base}/gateway-api/config/crd/standard/gateway.networking.k8s.io_httproutes.yaml"),
+        CrdRelease(
+            "gateway-api",
+            "test",
+            f"{base}/gateway-api/config/crd/standard/gateway.networking.k8s.io_httproutes.yaml",
+        ),
         CrdRelease("keda", "test", f"{base}/keda/config/crd/bases/keda.sh_scaledobjects.yaml"),
     )
     directory = download_crds(releases, tmp_path, timeout=10)
-    assert sorted(p.name for p in directory.iterdir()) == ["gateway-api-test.yaml", "keda-test.yaml"]
+    assert sorted(p.name for p in directory.iterdir()) == [
+        "gateway-api-test.yaml",
+        "keda-test.yaml",
+    ]
     assert len(requests) == 2
     assert download_crds(releases, tmp_path, timeout=10) == directory
     assert len(requests) == 2  # cached: not fetched again
-    schemas = crd_schemas(sources_from_files(crd_files([directory])), kubernetes_schemas("1.33.0", tmp_path), tmp_path)
-    assert {"gateway.networking.k8s.io/v1 HTTPRoute", "keda.sh/v1alpha1 ScaledObject"} <= set(schemas.kinds)
+    schemas = crd_schemas(
+        sources_from_files(crd_files([directory])), kubernetes_schemas("1.33.0", tmp_path), tmp_path
+    )
+    assert {"gateway.networking.k8s.io/v1 HTTPRoute", "keda.sh/v1alpha1 ScaledObject"} <= set(
+        schemas.kinds
+    )
 
 
-def test_download_failures_name_the_url_and_write_nothing(server: tuple[str, list[str]], tmp_path: Path) -> None:
+def test_download_failures_name_the_url_and_write_nothing(
+    server: tuple[str, list[str]], tmp_path: Path
+) -> None:
     base, _ = server
     missing = CrdRelease("nothing", "v0", f"{base}/no/such/file.yaml")
     not_crds = CrdRelease("readme", "v0", f"{base}/README.md")
@@ -73,5 +97,9 @@ def test_download_failures_name_the_url_and_write_nothing(server: tuple[str, lis
         download_crds((missing, not_crds), tmp_path, timeout=10)
     messages = [str(p) for p in caught.value.problems]
     assert messages[0].startswith(f"{missing.url}: cannot download the nothing v0 CRDs")
-    assert messages[1] == f"{not_crds.url}: the readme v0 download holds no CustomResourceDefinition"
-    assert not (tmp_path / "crd-downloads").exists() or not any((tmp_path / "crd-downloads").iterdir())
+    assert (
+        messages[1] == f"{not_crds.url}: the readme v0 download holds no CustomResourceDefinition"
+    )
+    assert not (tmp_path / "crd-downloads").exists() or not any(
+        (tmp_path / "crd-downloads").iterdir()
+    )

@@ -40,10 +40,14 @@ def assert_all_valid(report: ValidationReport) -> None:
 
 @pytest.mark.parametrize(("backend", "gateway"), RENDER_VARIANTS)
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_example_environment_passes_strict(example_project: Path, schema_options: SchemaOptions, env: str, backend: str, gateway: str) -> None:
+def test_example_environment_passes_strict(
+    example_project: Path, schema_options: SchemaOptions, env: str, backend: str, gateway: str
+) -> None:
     if (backend, gateway, env) in REFUSED:
         stack = example_project / "stacks" / f"Pulumi.{env}.yaml"
-        stack.write_text(stack.read_text().replace("      kedaHttpAddOn:\n        enabled: true\n", ""))
+        stack.write_text(
+            stack.read_text().replace("      kedaHttpAddOn:\n        enabled: true\n", "")
+        )
     build = build_environment(find_project(example_project), env, backend=backend, gateway=gateway)
     report = validate_build(build, schema_options)
     assert_all_valid(report)
@@ -52,7 +56,12 @@ def test_example_environment_passes_strict(example_project: Path, schema_options
     kinds = {r.kind for r in report.results}
     if backend == "kubernetes":
         assert {"Deployment", "Service", "Namespace"} <= kinds
-        routing = {"gateway-api": "HTTPRoute", "nginx": "Ingress", "alb": "Ingress", "istio": "VirtualService"}
+        routing = {
+            "gateway-api": "HTTPRoute",
+            "nginx": "Ingress",
+            "alb": "Ingress",
+            "istio": "VirtualService",
+        }
         assert routing[gateway] in kinds
     else:
         assert {"Service", "CustomResourceDefinition"} <= kinds  # Knative Services and the install
@@ -68,7 +77,11 @@ def test_prod_checks_both_clusters(example_project: Path, schema_options: Schema
 
 @pytest.mark.parametrize(("backend", "gateway"), RENDER_VARIANTS)
 def test_every_corpus_sample_renders_to_valid_manifests(
-    corpus_files: list[Path], schema_options: SchemaOptions, tmp_path: Path, backend: str, gateway: str
+    corpus_files: list[Path],
+    schema_options: SchemaOptions,
+    tmp_path: Path,
+    backend: str,
+    gateway: str,
 ) -> None:
     """`knstack render -f SAMPLE -o DIR` for each sample, then one `knstack validate DIR`."""
     expected = 0
@@ -92,10 +105,14 @@ def test_every_corpus_sample_renders_to_valid_manifests(
     # The only objects not checked are render's kustomization.yaml files (not cluster objects).
     skipped = [r for r in report.results if r.status == "skipped"]
     assert {r.kind for r in skipped} == {"Kustomization"} and len(skipped) == len(corpus_files)
-    assert {Path(r.file).relative_to(tmp_path).parts[0] for r in report.results} == {s.stem for s in corpus_files}
+    assert {Path(r.file).relative_to(tmp_path).parts[0] for r in report.results} == {
+        s.stem for s in corpus_files
+    }
 
 
-def test_corpus_samples_pass_the_knative_crd_schemas_as_written(corpus_files: list[Path], schema_options: SchemaOptions) -> None:
+def test_corpus_samples_pass_the_knative_crd_schemas_as_written(
+    corpus_files: list[Path], schema_options: SchemaOptions
+) -> None:
     """The Knative objects themselves (what the knative backend applies) pass strict mode."""
     report = validate_paths(corpus_files, schema_options)
     assert_all_valid(report)
@@ -103,11 +120,15 @@ def test_corpus_samples_pass_the_knative_crd_schemas_as_written(corpus_files: li
     assert len({r.file for r in report.results}) == len(corpus_files)
 
 
-def test_stack_results_name_the_rendered_file_and_namespace(example_project: Path, schema_options: SchemaOptions) -> None:
+def test_stack_results_name_the_rendered_file_and_namespace(
+    example_project: Path, schema_options: SchemaOptions
+) -> None:
     """Each failure points at the file `knstack render` writes, even among same-named objects."""
     build = build_environment(find_project(example_project), "test")
     manifests = build.clusters[0].manifests
-    route = next(m for m in manifests if m["kind"] == "HTTPRoute" and m["metadata"]["name"] == "coffee")
+    route = next(
+        m for m in manifests if m["kind"] == "HTTPRoute" and m["metadata"]["name"] == "coffee"
+    )
     route["spec"]["hostnamez"] = route["spec"].pop("hostnames")
     twin = copy.deepcopy(route)  # same kind and name, another namespace, valid
     twin["metadata"]["namespace"] = "other"
@@ -115,7 +136,14 @@ def test_stack_results_name_the_rendered_file_and_namespace(example_project: Pat
     manifests.append(twin)
     report = validate_build(build, schema_options)
     assert [(r.file, r.label, [e.field for e in r.errors]) for r in report.failures] == [
-        ("test/test-1/06_httproute.gateway.networking.k8s.io_coffee-shop_coffee.yaml", "HTTPRoute coffee-shop/coffee", ["spec.hostnamez"])
+        (
+            "test/test-1/06_httproute.gateway.networking.k8s.io_coffee-shop_coffee.yaml",
+            "HTTPRoute coffee-shop/coffee",
+            ["spec.hostnamez"],
+        )
     ]
     twin_result = next(r for r in report.results if r.namespace == "other")
-    assert (twin_result.file, twin_result.status) == ("test/test-1/06_httproute.gateway.networking.k8s.io_other_coffee.yaml", "valid")
+    assert (twin_result.file, twin_result.status) == (
+        "test/test-1/06_httproute.gateway.networking.k8s.io_other_coffee.yaml",
+        "valid",
+    )

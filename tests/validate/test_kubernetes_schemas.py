@@ -23,7 +23,10 @@ def test_the_default_version_is_shipped() -> None:
     assert StackSettings().kubernetes_version in supported_versions()
 
 
-@pytest.mark.parametrize(("requested", "used"), [("1.33.0", "1.33.0"), ("1.33.4", "1.33.0"), ("v1.30", "1.30.0"), (" 1.34.2 ", "1.34.0")])
+@pytest.mark.parametrize(
+    ("requested", "used"),
+    [("1.33.0", "1.33.0"), ("1.33.4", "1.33.0"), ("v1.30", "1.30.0"), (" 1.34.2 ", "1.34.0")],
+)
 def test_patch_releases_use_their_minor_schemas(requested: str, used: str) -> None:
     assert schema_version_for(requested) == used
 
@@ -31,9 +34,14 @@ def test_patch_releases_use_their_minor_schemas(requested: str, used: str) -> No
 @pytest.mark.parametrize("requested", ["1.12.0", "latest", "2.0"])
 def test_unknown_versions_name_the_setting(requested: str) -> None:
     with pytest.raises(InputError) as caught:
-        schema_version_for(requested, file="stacks/Pulumi.test.yaml", field='config."knstack:kubernetesVersion"')
+        schema_version_for(
+            requested, file="stacks/Pulumi.test.yaml", field='config."knstack:kubernetesVersion"'
+        )
     problem = caught.value.problems[0]
-    assert problem.file == "stacks/Pulumi.test.yaml" and problem.field == 'config."knstack:kubernetesVersion"'
+    assert (
+        problem.file == "stacks/Pulumi.test.yaml"
+        and problem.field == 'config."knstack:kubernetesVersion"'
+    )
     assert repr(requested) in problem.message and "1.33.0" in problem.message
 
 
@@ -44,7 +52,9 @@ def test_schemas_resolve_locally(schema_cache: Path) -> None:
     assert '"_definitions.json#/$defs/io.k8s.api.apps.v1.DeploymentSpec"' in deployment
     assert "$id" not in json.loads(deployment)
     assert (schemas.directory / "_definitions.json").is_file()
-    assert schemas.location.endswith("{{ .NormalizedKubernetesVersion }}{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json")
+    assert schemas.location.endswith(
+        "{{ .NormalizedKubernetesVersion }}{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json"
+    )
 
 
 def test_generation_is_deterministic(tmp_path: Path) -> None:

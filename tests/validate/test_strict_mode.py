@@ -39,7 +39,12 @@ def knative_service(**template_spec_extra: Any) -> dict[str, Any]:
                 "metadata": {"annotations": {"autoscaling.knative.dev/min-scale": "1"}},
                 "spec": {
                     "containerConcurrency": 10,
-                    "containers": [{"image": "registry.example.com/hello:1", "ports": [{"containerPort": 8080}]}],
+                    "containers": [
+                        {
+                            "image": "registry.example.com/hello:1",
+                            "ports": [{"containerPort": 8080}],
+                        }
+                    ],
                     **template_spec_extra,
                 },
             },
@@ -61,7 +66,9 @@ def assert_unknown_field(report: ValidationReport, field: str) -> None:
 
 
 def test_rendered_objects_are_valid_before_mutation(check_manifests: Check, rendered) -> None:
-    report = check_manifests([rendered["Deployment/tea-00001-deployment"], rendered["HTTPRoute/coffee"]])
+    report = check_manifests(
+        [rendered["Deployment/tea-00001-deployment"], rendered["HTTPRoute/coffee"]]
+    )
     assert [r.status for r in report.results] == ["valid", "valid"]
 
 
@@ -69,7 +76,9 @@ def test_misspelled_field_in_a_deployment_fails(check_manifests: Check, rendered
     deployment = copy.deepcopy(rendered["Deployment/tea-00001-deployment"])
     container = deployment["spec"]["template"]["spec"]["containers"][0]
     container["imagePulPolicy"] = "IfNotPresent"
-    assert_unknown_field(check_manifests([deployment]), "spec.template.spec.containers[0].imagePulPolicy")
+    assert_unknown_field(
+        check_manifests([deployment]), "spec.template.spec.containers[0].imagePulPolicy"
+    )
 
 
 def test_wrong_type_in_a_deployment_fails(check_manifests: Check, rendered) -> None:
@@ -90,13 +99,17 @@ def test_misspelled_field_in_an_httproute_fails(check_manifests: Check, rendered
 
 def test_httproute_weight_out_of_range_fails(check_manifests: Check, rendered) -> None:
     route = copy.deepcopy(rendered["HTTPRoute/coffee"])
-    route["spec"]["rules"][0]["backendRefs"][0]["weight"] = 1_000_001  # the CRD's maximum is 1000000
+    route["spec"]["rules"][0]["backendRefs"][0]["weight"] = (
+        1_000_001  # the CRD's maximum is 1000000
+    )
     result = only_result(check_manifests([route]))
     assert result.status == "invalid"
     assert [e.field for e in result.errors] == ["spec.rules[0].backendRefs[0].weight"]
 
 
-def test_httproute_unknown_top_level_and_metadata_fields_fail(check_manifests: Check, rendered) -> None:
+def test_httproute_unknown_top_level_and_metadata_fields_fail(
+    check_manifests: Check, rendered
+) -> None:
     route = copy.deepcopy(rendered["HTTPRoute/coffee"])
     route["metadata"]["lables"] = {"a": "b"}  # ObjectMeta is checked for custom resources too
     route["extra"] = True
@@ -130,8 +143,18 @@ def test_knative_template_metadata_accepts_fields_the_crd_preserves(check_manife
 
 
 def test_knative_preserved_podspec_fields_accept_any_content(check_manifests: Check) -> None:
-    affinity = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "zone", "operator": "In", "values": ["a"]}]}]}}}
-    service = knative_service(affinity=affinity, securityContext={"runAsNonRoot": True, "futureField": 1})
+    affinity = {
+        "nodeAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": {
+                "nodeSelectorTerms": [
+                    {"matchExpressions": [{"key": "zone", "operator": "In", "values": ["a"]}]}
+                ]
+            }
+        }
+    }
+    service = knative_service(
+        affinity=affinity, securityContext={"runAsNonRoot": True, "futureField": 1}
+    )
     assert only_result(check_manifests([service])).status == "valid"
 
 
@@ -140,7 +163,9 @@ def test_typed_fields_under_a_preserving_node_are_still_checked(check_manifests:
     service["spec"]["template"]["metadata"]["annotations"]["autoscaling.knative.dev/min-scale"] = 1
     result = only_result(check_manifests([service]))
     assert result.status == "invalid"
-    assert [e.field for e in result.errors] == ['spec.template.metadata.annotations["autoscaling.knative.dev/min-scale"]']
+    assert [e.field for e in result.errors] == [
+        'spec.template.metadata.annotations["autoscaling.knative.dev/min-scale"]'
+    ]
 
 
 def scaled_object(trigger: dict[str, Any]) -> dict[str, Any]:
@@ -148,12 +173,25 @@ def scaled_object(trigger: dict[str, Any]) -> dict[str, Any]:
         "apiVersion": "keda.sh/v1alpha1",
         "kind": "ScaledObject",
         "metadata": {"name": "tea", "namespace": "coffee-shop"},
-        "spec": {"scaleTargetRef": {"name": "tea-00001-deployment"}, "minReplicaCount": 1, "maxReplicaCount": 5, "triggers": [trigger]},
+        "spec": {
+            "scaleTargetRef": {"name": "tea-00001-deployment"},
+            "minReplicaCount": 1,
+            "maxReplicaCount": 5,
+            "triggers": [trigger],
+        },
     }
 
 
 def test_keda_trigger_metadata_is_free_form(check_manifests: Check) -> None:
-    trigger = {"type": "cron", "metadata": {"timezone": "Europe/Paris", "start": "0 8 * * *", "end": "0 20 * * *", "desiredReplicas": "3"}}
+    trigger = {
+        "type": "cron",
+        "metadata": {
+            "timezone": "Europe/Paris",
+            "start": "0 8 * * *",
+            "end": "0 20 * * *",
+            "desiredReplicas": "3",
+        },
+    }
     assert only_result(check_manifests([scaled_object(trigger)])).status == "valid"
 
 
@@ -162,10 +200,16 @@ def test_misspelled_keda_trigger_field_fails(check_manifests: Check) -> None:
     assert_unknown_field(check_manifests([scaled_object(trigger)]), "spec.triggers[0].metricTyp")
 
 
-@pytest.mark.parametrize(("port", "status"), [(8080, "valid"), ("http", "valid"), (True, "invalid"), (1.5, "invalid")])
-def test_int_or_string_accepts_a_number_or_a_name_only(check_manifests: Check, port: Any, status: str) -> None:
+@pytest.mark.parametrize(
+    ("port", "status"), [(8080, "valid"), ("http", "valid"), (True, "invalid"), (1.5, "invalid")]
+)
+def test_int_or_string_accepts_a_number_or_a_name_only(
+    check_manifests: Check, port: Any, status: str
+) -> None:
     service = knative_service()
-    service["spec"]["template"]["spec"]["containers"][0]["readinessProbe"] = {"httpGet": {"path": "/ready", "port": port}}
+    service["spec"]["template"]["spec"]["containers"][0]["readinessProbe"] = {
+        "httpGet": {"path": "/ready", "port": port}
+    }
     assert only_result(check_manifests([service])).status == status
 
 
@@ -176,7 +220,11 @@ def test_keda_http_scaled_object_checked_strictly(check_manifests: Check) -> Non
         "metadata": {"name": "orders", "namespace": "coffee-shop"},
         "spec": {
             "hosts": ["orders.example.com"],
-            "scaleTargetRef": {"name": "orders-00001-deployment", "service": "orders-00001", "port": 80},
+            "scaleTargetRef": {
+                "name": "orders-00001-deployment",
+                "service": "orders-00001",
+                "port": 80,
+            },
             "replicas": {"min": 0, "max": 4},
         },
     }
@@ -205,9 +253,24 @@ def test_istio_virtual_service_checked_strictly(check_manifests: Check) -> None:
         "spec": {
             "hosts": ["coffee.example.com"],
             "gateways": ["gateway-system/public"],
-            "http": [{"route": [{"destination": {"host": "coffee-00001", "port": {"number": 80}}, "weight": 70}, {"destination": {"host": "coffee-00002", "port": {"number": 80}}, "weight": 30}]}],
+            "http": [
+                {
+                    "route": [
+                        {
+                            "destination": {"host": "coffee-00001", "port": {"number": 80}},
+                            "weight": 70,
+                        },
+                        {
+                            "destination": {"host": "coffee-00002", "port": {"number": 80}},
+                            "weight": 30,
+                        },
+                    ]
+                }
+            ],
         },
     }
     assert only_result(check_manifests([virtual_service])).status == "valid"
     virtual_service["spec"]["http"][0]["route"][0]["destination"]["prot"] = {"number": 80}
-    assert_unknown_field(check_manifests([virtual_service]), "spec.http[0].route[0].destination.prot")
+    assert_unknown_field(
+        check_manifests([virtual_service]), "spec.http[0].route[0].destination.prot"
+    )

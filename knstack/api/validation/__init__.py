@@ -20,7 +20,9 @@ def validate_object(obj: ServingObject, ctx: ServingContext = DEFAULT_CONTEXT) -
     name = obj.metadata.name or ""
     if isinstance(obj, Service | Configuration):
         template = obj.spec.template
-        problems += validate_template_metadata(template.metadata, name, ctx, "spec.template.metadata")
+        problems += validate_template_metadata(
+            template.metadata, name, ctx, "spec.template.metadata"
+        )
         problems += validate_revision_spec(template.spec, ctx, "spec.template.spec")
     if isinstance(obj, Service):
         problems += validate_traffic(obj.spec.traffic, in_service=True, route_name=name)

@@ -43,7 +43,9 @@ _QUEUE_SIDECAR_KEYS = {
 } | {QUEUE_SIDECAR_PREFIX + "resource-percentage"}
 
 
-def validate_object_metadata(meta: ObjectMeta, *, routable: bool, base: str = "metadata") -> list[Problem]:
+def validate_object_metadata(
+    meta: ObjectMeta, *, routable: bool, base: str = "metadata"
+) -> list[Problem]:
     """Rules for the metadata of a Service, Configuration or Route."""
     problems: list[Problem] = []
     if not meta.name:
@@ -75,7 +77,9 @@ def validate_object_metadata(meta: ObjectMeta, *, routable: bool, base: str = "m
         elif key.startswith((QUEUE_SIDECAR_PREFIX, KNSTACK_PREFIX)) or key == PROGRESS_DEADLINE:
             problems.append(Problem("is only accepted on spec.template.metadata", field=where))
         elif key.startswith(SERVING_PREFIX) and key not in _SERVING_ANNOTATIONS_ON_OBJECT:
-            problems.append(Problem(_unknown_serving_key(key, _SERVING_ANNOTATIONS_ON_OBJECT), field=where))
+            problems.append(
+                Problem(_unknown_serving_key(key, _SERVING_ANNOTATIONS_ON_OBJECT), field=where)
+            )
         elif key == ROLLOUT_DURATION:
             if not routable:
                 problems.append(Problem("is only accepted on a Service or a Route", field=where))
@@ -84,21 +88,33 @@ def validate_object_metadata(meta: ObjectMeta, *, routable: bool, base: str = "m
     return problems
 
 
-def validate_template_metadata(meta: ObjectMeta, parent: str, ctx: ServingContext, base: str) -> list[Problem]:
+def validate_template_metadata(
+    meta: ObjectMeta, parent: str, ctx: ServingContext, base: str
+) -> list[Problem]:
     """Rules for spec.template.metadata: BYO name, autoscaling and sidecar annotations."""
     problems: list[Problem] = []
     if meta.name is not None:
         prefix = f"{parent}-"
         if not meta.name.startswith(prefix) or meta.name == prefix:
             problems.append(
-                Problem(f"the revision name {meta.name!r} must start with {prefix!r}", field=f"{base}.name")
+                Problem(
+                    f"the revision name {meta.name!r} must start with {prefix!r}",
+                    field=f"{base}.name",
+                )
             )
         elif err := dns1035_label_error(meta.name):
             problems.append(Problem(err, field=f"{base}.name"))
     if meta.generate_name is not None:
-        problems.append(Problem("is not supported on a revision template", field=f"{base}.generateName"))
+        problems.append(
+            Problem("is not supported on a revision template", field=f"{base}.generateName")
+        )
     if meta.namespace is not None:
-        problems.append(Problem("must not be set: a revision lives in its parent's namespace", field=f"{base}.namespace"))
+        problems.append(
+            Problem(
+                "must not be set: a revision lives in its parent's namespace",
+                field=f"{base}.namespace",
+            )
+        )
     problems += _labels(meta, base, routable=False)
     annotations = meta.annotations or {}
     _, autoscaling_problems = parse_autoscaling(annotations, ctx, base)
@@ -113,9 +129,13 @@ def validate_template_metadata(meta: ObjectMeta, parent: str, ctx: ServingContex
         elif key.startswith(QUEUE_SIDECAR_PREFIX) and key not in _QUEUE_SIDECAR_KEYS:
             problems.append(Problem(_unknown_serving_key(key, _QUEUE_SIDECAR_KEYS), field=where))
         elif key == ROLLOUT_DURATION:
-            problems.append(Problem("is only accepted on the Service or Route metadata", field=where))
+            problems.append(
+                Problem("is only accepted on the Service or Route metadata", field=where)
+            )
         elif key.startswith(SERVING_PREFIX) and key not in _SERVING_ANNOTATIONS_ON_TEMPLATE:
-            problems.append(Problem(_unknown_serving_key(key, _SERVING_ANNOTATIONS_ON_TEMPLATE), field=where))
+            problems.append(
+                Problem(_unknown_serving_key(key, _SERVING_ANNOTATIONS_ON_TEMPLATE), field=where)
+            )
     return problems
 
 
@@ -129,7 +149,12 @@ def _labels(meta: ObjectMeta, base: str, *, routable: bool) -> list[Problem]:
             if not routable:
                 problems.append(Problem("is only meaningful on a Service or a Route", field=where))
             elif value != CLUSTER_LOCAL:
-                problems.append(Problem(f"invalid value {value!r}: the only accepted value is {CLUSTER_LOCAL!r}", field=where))
+                problems.append(
+                    Problem(
+                        f"invalid value {value!r}: the only accepted value is {CLUSTER_LOCAL!r}",
+                        field=where,
+                    )
+                )
     return problems
 
 
@@ -137,9 +162,13 @@ def _duration(raw: str, where: str, *, minimum: float) -> list[Problem]:
     try:
         seconds = parse_go_duration(raw)
     except ValueError:
-        return [Problem(f"invalid duration {raw!r}: use Go syntax such as 30s, 2m or 1h", field=where)]
+        return [
+            Problem(f"invalid duration {raw!r}: use Go syntax such as 30s, 2m or 1h", field=where)
+        ]
     if seconds < minimum:
-        return [Problem(f"{raw} must be {'positive' if minimum > 0 else 'zero or more'}", field=where)]
+        return [
+            Problem(f"{raw} must be {'positive' if minimum > 0 else 'zero or more'}", field=where)
+        ]
     return []
 
 

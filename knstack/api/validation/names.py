@@ -6,7 +6,9 @@ import re
 
 _DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 _DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-_DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_DNS1123_SUBDOMAIN = re.compile(
+    r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+)
 _QUALIFIED_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 _ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
@@ -54,7 +56,9 @@ def qualified_key_error(key: str) -> str | None:
 
 def label_value_error(value: str) -> str | None:
     if len(value) > 63 or not _LABEL_VALUE.match(value):
-        return f"label value {value!r} is not valid (<= 63 characters, alphanumerics, '-', '_', '.')"
+        return (
+            f"label value {value!r} is not valid (<= 63 characters, alphanumerics, '-', '_', '.')"
+        )
     return None
 
 

@@ -21,13 +21,19 @@ PORT_NAMES = ("", "h2c", "http1")
 # PodSpec field (snake_case attribute, API name) -> the config-features flag that allows it.
 FLAGGED_POD_FIELDS: dict[str, tuple[str, str]] = {
     "affinity": ("affinity", "kubernetes.podspec-affinity"),
-    "topology_spread_constraints": ("topologySpreadConstraints", "kubernetes.podspec-topologyspreadconstraints"),
+    "topology_spread_constraints": (
+        "topologySpreadConstraints",
+        "kubernetes.podspec-topologyspreadconstraints",
+    ),
     "host_aliases": ("hostAliases", "kubernetes.podspec-hostaliases"),
     "node_selector": ("nodeSelector", "kubernetes.podspec-nodeselector"),
     "tolerations": ("tolerations", "kubernetes.podspec-tolerations"),
     "runtime_class_name": ("runtimeClassName", "kubernetes.podspec-runtimeclassname"),
     "security_context": ("securityContext", "kubernetes.podspec-securitycontext"),
-    "share_process_namespace": ("shareProcessNamespace", "kubernetes.podspec-shareprocessnamespace"),
+    "share_process_namespace": (
+        "shareProcessNamespace",
+        "kubernetes.podspec-shareprocessnamespace",
+    ),
     "priority_class_name": ("priorityClassName", "kubernetes.podspec-priorityclassname"),
     "scheduler_name": ("schedulerName", "kubernetes.podspec-schedulername"),
     "init_containers": ("initContainers", "kubernetes.podspec-init-containers"),
@@ -53,7 +59,10 @@ VOLUME_SOURCES: dict[str, tuple[str, str | None]] = {
     "config_map": ("configMap", None),
     "projected": ("projected", None),
     "empty_dir": ("emptyDir", "kubernetes.podspec-volumes-emptydir"),
-    "persistent_volume_claim": ("persistentVolumeClaim", "kubernetes.podspec-persistent-volume-claim"),
+    "persistent_volume_claim": (
+        "persistentVolumeClaim",
+        "kubernetes.podspec-persistent-volume-claim",
+    ),
     "host_path": ("hostPath", "kubernetes.podspec-volumes-hostpath"),
     "csi": ("csi", "kubernetes.podspec-volumes-csi"),
     "ephemeral": ("ephemeral", "kubernetes.podspec-volumes-ephemeral"),
@@ -104,7 +113,10 @@ def validate_revision_spec(spec: RevisionSpec, ctx: ServingContext, base: str) -
         bad("more than one container needs the multi-container feature", "containers")
     for attr, (api_name, flag) in FLAGGED_POD_FIELDS.items():
         if getattr(spec, attr) is not None and not ctx.feature_on(flag):
-            bad(f"is not allowed unless the environment enables the Knative feature {flag!r}", api_name)
+            bad(
+                f"is not allowed unless the environment enables the Knative feature {flag!r}",
+                api_name,
+            )
     for attr, api_name in NEVER_POD_FIELDS.items():
         if getattr(spec, attr) is not None:
             bad("is not allowed in a Knative revision (Knative manages it)", api_name)
@@ -127,9 +139,19 @@ def validate_revision_spec(spec: RevisionSpec, ctx: ServingContext, base: str) -
             if probe is None:
                 continue
             if index != serving and not ctx.feature_on("multi-container-probing"):
-                bad("probes on a sidecar need the multi-container-probing feature", f"{where}.{probe_name}")
+                bad(
+                    "probes on a sidecar need the multi-container-probing feature",
+                    f"{where}.{probe_name}",
+                )
                 continue
-            _check_probe(probe, f"{where}.{probe_name}", probe_attr == "readiness_probe", port_number, port_name, bad)
+            _check_probe(
+                probe,
+                f"{where}.{probe_name}",
+                probe_attr == "readiness_probe",
+                port_number,
+                port_name,
+                bad,
+            )
     for index, container in enumerate(spec.init_containers or []):
         where = f"initContainers[{index}]"
         _check_container(container, where, ctx, bad, names, serving=False)
@@ -153,33 +175,59 @@ def _validate_ports(spec: RevisionSpec, bad) -> list[Problem]:
     for index in with_ports:
         ports = spec.containers[index].ports or []
         if len(ports) > 1:
-            bad("more than one container port is set: Knative serves exactly one port", f"containers[{index}].ports")
+            bad(
+                "more than one container port is set: Knative serves exactly one port",
+                f"containers[{index}].ports",
+            )
         for p_index, port in enumerate(ports):
             where = f"containers[{index}].ports[{p_index}]"
             if port.name not in (None, *PORT_NAMES):
-                bad(f"invalid port name {port.name!r}: use h2c (HTTP/2 cleartext), http1, or leave it empty", f"{where}.name")
+                bad(
+                    f"invalid port name {port.name!r}: use h2c (HTTP/2 cleartext), http1, or leave it empty",
+                    f"{where}.name",
+                )
             if port.protocol not in (None, "TCP"):
-                bad(f"invalid protocol {port.protocol!r}: only TCP is supported", f"{where}.protocol")
+                bad(
+                    f"invalid protocol {port.protocol!r}: only TCP is supported",
+                    f"{where}.protocol",
+                )
             if port.host_port is not None:
                 bad("must not be set: Knative does not expose host ports", f"{where}.hostPort")
             if port.host_ip is not None:
                 bad("must not be set: Knative does not expose host ports", f"{where}.hostIP")
             if not 0 < port.container_port < 65536:
-                bad(f"{port.container_port} is out of range: must be between 1 and 65535", f"{where}.containerPort")
+                bad(
+                    f"{port.container_port} is out of range: must be between 1 and 65535",
+                    f"{where}.containerPort",
+                )
             elif port.container_port in RESERVED_PORTS:
                 reserved = ", ".join(str(p) for p in sorted(RESERVED_PORTS))
-                bad(f"{port.container_port} is reserved by Knative's queue-proxy ({reserved})", f"{where}.containerPort")
+                bad(
+                    f"{port.container_port} is reserved by Knative's queue-proxy ({reserved})",
+                    f"{where}.containerPort",
+                )
     return []
 
 
-def _check_container(container: Container, where: str, ctx: ServingContext, bad, names: dict[str, str], *, serving: bool) -> None:
+def _check_container(
+    container: Container,
+    where: str,
+    ctx: ServingContext,
+    bad,
+    names: dict[str, str],
+    *,
+    serving: bool,
+) -> None:
     if container.name is not None:
         if container.name == RESERVED_CONTAINER_NAME:
             bad(f"{RESERVED_CONTAINER_NAME!r} is reserved for Knative's sidecar", f"{where}.name")
         elif err := dns1123_label_error(container.name):
             bad(err, f"{where}.name")
         elif container.name in names:
-            bad(f"duplicate container name {container.name!r} (also at {names[container.name]})", f"{where}.name")
+            bad(
+                f"duplicate container name {container.name!r} (also at {names[container.name]})",
+                f"{where}.name",
+            )
         else:
             names[container.name] = where
     if not container.image:
@@ -193,16 +241,33 @@ def _check_container(container: Container, where: str, ctx: ServingContext, bad,
         if err := env_name_error(env.name):
             bad(err, f"{env_where}.name")
         if env.name in RESERVED_ENV or (env.name == "PORT" and serving):
-            bad(f"{env.name!r} is reserved: Knative sets it for every revision", f"{env_where}.name")
+            bad(
+                f"{env.name!r} is reserved: Knative sets it for every revision", f"{env_where}.name"
+            )
         if env.value is not None and env.value_from is not None:
             bad("set either value or valueFrom, not both", env_where)
         source = env.value_from
         if source is not None:
-            set_sources = [n for n in ("config_map_key_ref", "secret_key_ref", "field_ref", "resource_field_ref", "file_key_ref") if getattr(source, n) is not None]
+            set_sources = [
+                n
+                for n in (
+                    "config_map_key_ref",
+                    "secret_key_ref",
+                    "field_ref",
+                    "resource_field_ref",
+                    "file_key_ref",
+                )
+                if getattr(source, n) is not None
+            ]
             if len(set_sources) != 1:
                 bad("valueFrom must set exactly one source", f"{env_where}.valueFrom")
-            if (source.field_ref or source.resource_field_ref) and not ctx.feature_on("kubernetes.podspec-fieldref"):
-                bad("fieldRef/resourceFieldRef need the kubernetes.podspec-fieldref feature", f"{env_where}.valueFrom")
+            if (source.field_ref or source.resource_field_ref) and not ctx.feature_on(
+                "kubernetes.podspec-fieldref"
+            ):
+                bad(
+                    "fieldRef/resourceFieldRef need the kubernetes.podspec-fieldref feature",
+                    f"{env_where}.valueFrom",
+                )
             if source.file_key_ref is not None:
                 bad("is not allowed by Knative", f"{env_where}.valueFrom.fileKeyRef")
         seen_env.add(env.name)
@@ -211,17 +276,43 @@ def _check_container(container: Container, where: str, ctx: ServingContext, bad,
         sc = f"{where}.securityContext"
         if security.privileged:
             bad("must be false: Knative does not run privileged containers", f"{sc}.privileged")
-        if security.capabilities and security.capabilities.add and not ctx.feature_on("kubernetes.containerspec-addcapabilities"):
-            bad("needs the kubernetes.containerspec-addcapabilities feature", f"{sc}.capabilities.add")
-        for attr, api_name in (("se_linux_options", "seLinuxOptions"), ("windows_options", "windowsOptions"), ("proc_mount", "procMount"), ("app_armor_profile", "appArmorProfile")):
+        if (
+            security.capabilities
+            and security.capabilities.add
+            and not ctx.feature_on("kubernetes.containerspec-addcapabilities")
+        ):
+            bad(
+                "needs the kubernetes.containerspec-addcapabilities feature",
+                f"{sc}.capabilities.add",
+            )
+        for attr, api_name in (
+            ("se_linux_options", "seLinuxOptions"),
+            ("windows_options", "windowsOptions"),
+            ("proc_mount", "procMount"),
+            ("app_armor_profile", "appArmorProfile"),
+        ):
             if getattr(security, attr) is not None:
                 bad("is not allowed by Knative", f"{sc}.{api_name}")
 
 
-def _check_probe(probe: Probe, where: str, readiness: bool, port_number: int, port_name: str, bad) -> None:
-    handlers = [n for n, v in (("httpGet", probe.http_get), ("tcpSocket", probe.tcp_socket), ("grpc", probe.grpc), ("exec", probe.exec_)) if v is not None]
+def _check_probe(
+    probe: Probe, where: str, readiness: bool, port_number: int, port_name: str, bad
+) -> None:
+    handlers = [
+        n
+        for n, v in (
+            ("httpGet", probe.http_get),
+            ("tcpSocket", probe.tcp_socket),
+            ("grpc", probe.grpc),
+            ("exec", probe.exec_),
+        )
+        if v is not None
+    ]
     if len(handlers) != 1:
-        bad(f"a probe needs exactly one handler (httpGet, tcpSocket, grpc or exec); found {len(handlers)}", where)
+        bad(
+            f"a probe needs exactly one handler (httpGet, tcpSocket, grpc or exec); found {len(handlers)}",
+            where,
+        )
     port: int | str | None = None
     if probe.http_get is not None:
         port = probe.http_get.port
@@ -230,7 +321,10 @@ def _check_probe(probe: Probe, where: str, readiness: bool, port_number: int, po
     elif probe.grpc is not None:
         port = probe.grpc.port
     if isinstance(port, str) and port not in (port_name, "user-port") and not port.isdigit():
-        bad(f"named port {port!r} does not match the container's port name {port_name or '(unnamed)'!r}", f"{where}")
+        bad(
+            f"named port {port!r} does not match the container's port name {port_name or '(unnamed)'!r}",
+            f"{where}",
+        )
     if isinstance(port, int) and port not in (0, port_number):
         bad(f"port {port} must be the container port {port_number} (or be left out)", where)
     if probe.period_seconds is not None:
@@ -238,11 +332,22 @@ def _check_probe(probe: Probe, where: str, readiness: bool, port_number: int, po
             bad("must be 0 or more", f"{where}.periodSeconds")
         elif probe.period_seconds == 0:
             if not readiness:
-                bad("0 (aggressive probing) is only allowed on a readinessProbe", f"{where}.periodSeconds")
-            for attr, api_name in (("failure_threshold", "failureThreshold"), ("timeout_seconds", "timeoutSeconds")):
+                bad(
+                    "0 (aggressive probing) is only allowed on a readinessProbe",
+                    f"{where}.periodSeconds",
+                )
+            for attr, api_name in (
+                ("failure_threshold", "failureThreshold"),
+                ("timeout_seconds", "timeoutSeconds"),
+            ):
                 if getattr(probe, attr) is not None:
                     bad("must not be set when periodSeconds is 0", f"{where}.{api_name}")
-    for attr, api_name in (("initial_delay_seconds", "initialDelaySeconds"), ("timeout_seconds", "timeoutSeconds"), ("failure_threshold", "failureThreshold"), ("success_threshold", "successThreshold")):
+    for attr, api_name in (
+        ("initial_delay_seconds", "initialDelaySeconds"),
+        ("timeout_seconds", "timeoutSeconds"),
+        ("failure_threshold", "failureThreshold"),
+        ("success_threshold", "successThreshold"),
+    ):
         value = getattr(probe, attr)
         if value is not None and value < 0:
             bad("must be 0 or more", f"{where}.{api_name}")
@@ -263,11 +368,17 @@ def _validate_volumes(spec: RevisionSpec, ctx: ServingContext, bad) -> list[Prob
         for attr in sources:
             api_name, flag = VOLUME_SOURCES[attr]
             if flag == "never":
-                bad(f"{api_name} volumes are not supported by Knative (use secret, configMap or projected)", f"{where}.{api_name}")
+                bad(
+                    f"{api_name} volumes are not supported by Knative (use secret, configMap or projected)",
+                    f"{where}.{api_name}",
+                )
             elif flag is not None and not ctx.feature_on(flag):
                 bad(f"{api_name} volumes need the {flag} feature", f"{where}.{api_name}")
     mounted: set[str] = set()
-    for group, containers in (("containers", spec.containers), ("initContainers", spec.init_containers or [])):
+    for group, containers in (
+        ("containers", spec.containers),
+        ("initContainers", spec.init_containers or []),
+    ):
         for c_index, container in enumerate(containers):
             paths: set[str] = set()
             for m_index, mount in enumerate(container.volume_mounts or []):
@@ -283,11 +394,24 @@ def _validate_volumes(spec: RevisionSpec, ctx: ServingContext, bad) -> list[Prob
                 if path in paths:
                     bad(f"{path!r} is mounted twice in this container", f"{where}.mountPath")
                 paths.add(path)
-                if mount.mount_propagation is not None and not ctx.feature_on("kubernetes.podspec-volumes-mount-propagation"):
-                    bad("needs the kubernetes.podspec-volumes-mount-propagation feature", f"{where}.mountPropagation")
+                if mount.mount_propagation is not None and not ctx.feature_on(
+                    "kubernetes.podspec-volumes-mount-propagation"
+                ):
+                    bad(
+                        "needs the kubernetes.podspec-volumes-mount-propagation feature",
+                        f"{where}.mountPropagation",
+                    )
                 found = volumes.get(mount.name)
-                if found and found[1].persistent_volume_claim is not None and not mount.read_only and not ctx.feature_on("kubernetes.podspec-persistent-volume-write"):
-                    bad("a writable persistentVolumeClaim mount needs the kubernetes.podspec-persistent-volume-write feature (or set readOnly: true)", f"{where}.readOnly")
+                if (
+                    found
+                    and found[1].persistent_volume_claim is not None
+                    and not mount.read_only
+                    and not ctx.feature_on("kubernetes.podspec-persistent-volume-write")
+                ):
+                    bad(
+                        "a writable persistentVolumeClaim mount needs the kubernetes.podspec-persistent-volume-write feature (or set readOnly: true)",
+                        f"{where}.readOnly",
+                    )
     for name, (index, _) in volumes.items():
         if name not in mounted:
             bad(f"volume {name!r} is not mounted by any container", f"volumes[{index}].name")
@@ -298,15 +422,24 @@ def _validate_serving_settings(spec: RevisionSpec, ctx: ServingContext, bad) -> 
     cc = spec.container_concurrency
     if cc is not None:
         if cc < 0 or cc > ctx.container_concurrency_max_limit:
-            bad(f"{cc} is out of range: must be between 0 and {ctx.container_concurrency_max_limit}", "containerConcurrency")
+            bad(
+                f"{cc} is out of range: must be between 0 and {ctx.container_concurrency_max_limit}",
+                "containerConcurrency",
+            )
         elif cc == 0 and not ctx.allow_container_concurrency_zero:
-            bad("0 (unlimited) is not allowed: the environment sets allow-container-concurrency-zero false", "containerConcurrency")
+            bad(
+                "0 (unlimited) is not allowed: the environment sets allow-container-concurrency-zero false",
+                "containerConcurrency",
+            )
     limit = ctx.max_revision_timeout_seconds
     timeout = spec.timeout_seconds
     if timeout is not None and not 0 <= timeout <= limit:
         bad(f"{timeout} is out of range: must be between 0 and {limit}", "timeoutSeconds")
     effective_timeout = timeout or ctx.revision_timeout_seconds
-    for attr, api_name in (("response_start_timeout_seconds", "responseStartTimeoutSeconds"), ("idle_timeout_seconds", "idleTimeoutSeconds")):
+    for attr, api_name in (
+        ("response_start_timeout_seconds", "responseStartTimeoutSeconds"),
+        ("idle_timeout_seconds", "idleTimeoutSeconds"),
+    ):
         value = getattr(spec, attr)
         if value is None:
             continue

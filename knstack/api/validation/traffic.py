@@ -8,7 +8,11 @@ from knstack.errors import Problem
 
 
 def validate_traffic(
-    traffic: list[TrafficTarget] | None, *, in_service: bool, route_name: str, base: str = "spec.traffic"
+    traffic: list[TrafficTarget] | None,
+    *,
+    in_service: bool,
+    route_name: str,
+    base: str = "spec.traffic",
 ) -> list[Problem]:
     problems: list[Problem] = []
 
@@ -31,14 +35,20 @@ def validate_traffic(
             if len(named) != 1:
                 bad("set exactly one of revisionName and configurationName", where)
         if target.latest_revision is True and target.revision_name:
-            bad("latestRevision: true cannot be combined with revisionName", f"{where}.latestRevision")
+            bad(
+                "latestRevision: true cannot be combined with revisionName",
+                f"{where}.latestRevision",
+            )
         if target.latest_revision is False and not target.revision_name:
             bad("latestRevision: false needs a revisionName to pin", f"{where}.latestRevision")
         if target.url is not None:
             bad("must not be set: the URL is status, not spec", f"{where}.url")
         if target.percent is not None:
             if not 0 <= target.percent <= 100:
-                bad(f"{target.percent} is out of range: must be between 0 and 100", f"{where}.percent")
+                bad(
+                    f"{target.percent} is out of range: must be between 0 and 100",
+                    f"{where}.percent",
+                )
             else:
                 total += target.percent
         if target.tag is not None:
@@ -46,7 +56,10 @@ def validate_traffic(
             if err := dns1035_label_error(target.tag):
                 bad(err, f"{where}.tag")
             elif target.tag in tags and tags[target.tag][1] != identity:
-                bad(f"duplicate tag {target.tag!r} (also at {base}[{tags[target.tag][0]}])", f"{where}.tag")
+                bad(
+                    f"duplicate tag {target.tag!r} (also at {base}[{tags[target.tag][0]}])",
+                    f"{where}.tag",
+                )
             elif len(f"{target.tag}-{route_name}") > 63:
                 bad(
                     f"the tag host label {target.tag}-{route_name!s} is longer than 63 characters",

@@ -21,7 +21,9 @@ from knstack.resolve.model import RevisionPlan, RoutePlan, ServingPlan
 ROUTE_PORT = 80
 
 
-def build_cluster_local_routing(plan: ServingPlan, route: RoutePlan) -> tuple[list[dict[str, Any]], list[str]]:
+def build_cluster_local_routing(
+    plan: ServingPlan, route: RoutePlan
+) -> tuple[list[dict[str, Any]], list[str]]:
     """Services (and, for a split, a mesh HTTPRoute) for a cluster-local route, plus warnings."""
     if not route.cluster_local:
         return [], []
@@ -33,7 +35,11 @@ def build_cluster_local_routing(plan: ServingPlan, route: RoutePlan) -> tuple[li
         selector = {REVISION_LABEL: first.name}
     else:
         configs = {plan.revision(route.namespace, rev).configuration for rev, _ in weighted}
-        selector = {CONFIGURATION_LABEL: first.configuration} if len(configs) == 1 else {REVISION_LABEL: first.name}
+        selector = (
+            {CONFIGURATION_LABEL: first.configuration}
+            if len(configs) == 1
+            else {REVISION_LABEL: first.name}
+        )
         warnings.append(
             f"{route.ref}: a cluster-local split needs a Gateway API mesh (GAMMA) to honour its "
             "weights; without one, the Service spreads requests by pod count"
@@ -44,9 +50,13 @@ def build_cluster_local_routing(plan: ServingPlan, route: RoutePlan) -> tuple[li
             {
                 "apiVersion": GATEWAY_API_VERSION,
                 "kind": "HTTPRoute",
-                "metadata": object_meta(route.name, route.namespace, route_labels(route), route_annotations(route)),
+                "metadata": object_meta(
+                    route.name, route.namespace, route_labels(route), route_annotations(route)
+                ),
                 "spec": {
-                    "parentRefs": [{"group": "", "kind": "Service", "name": route.name, "port": ROUTE_PORT}],
+                    "parentRefs": [
+                        {"group": "", "kind": "Service", "name": route.name, "port": ROUTE_PORT}
+                    ],
                     "rules": [
                         {
                             "matches": [{"path": {"type": "PathPrefix", "value": "/"}}],
@@ -58,7 +68,15 @@ def build_cluster_local_routing(plan: ServingPlan, route: RoutePlan) -> tuple[li
         )
     for tag, revision in route.tags():
         rev = plan.revision(route.namespace, revision)
-        manifests.append(_service(tag_name(tag, route.name), route, {REVISION_LABEL: revision}, _route_ports(rev), tag=tag))
+        manifests.append(
+            _service(
+                tag_name(tag, route.name),
+                route,
+                {REVISION_LABEL: revision},
+                _route_ports(rev),
+                tag=tag,
+            )
+        )
     return manifests, warnings
 
 
@@ -68,7 +86,13 @@ def _route_ports(rev: RevisionPlan) -> list[dict[str, Any]]:
     return [{**ports[0], "port": ROUTE_PORT}]
 
 
-def _service(name: str, route: RoutePlan, selector: dict[str, str], ports: list[dict[str, Any]], tag: str | None = None) -> dict[str, Any]:
+def _service(
+    name: str,
+    route: RoutePlan,
+    selector: dict[str, str],
+    ports: list[dict[str, Any]],
+    tag: str | None = None,
+) -> dict[str, Any]:
     labels = route_labels(route, tag)
     return {
         "apiVersion": "v1",

@@ -126,7 +126,9 @@ def _container_problems(
             yield f"{path}.ports[{index}].hostPort", "host ports are not allowed"
 
 
-def _with_secure_pod_defaults(container: Mapping[str, Any], pod_sc: Mapping[str, Any], level: str) -> Mapping[str, Any]:
+def _with_secure_pod_defaults(
+    container: Mapping[str, Any], pod_sc: Mapping[str, Any], level: str
+) -> Mapping[str, Any]:
     """The container as Knative completes it under config-features `secure-pod-defaults`.
 
     `root-allowed` and `enabled` fill unset fields to meet "restricted" (no privilege

@@ -33,7 +33,9 @@ HEADER = (
 )
 
 
-def github_workflow(model: PipelineModel, root: Path, crds: str | None = None, python_version: str = "3.11") -> str:
+def github_workflow(
+    model: PipelineModel, root: Path, crds: str | None = None, python_version: str = "3.11"
+) -> str:
     """The workflow as YAML text. `crds`: a directory of CRDs in the repository for the
     validate step and gates (default: knstack downloads the pinned upstream CRDs)."""
     schema_args = [] if crds else ["--download-crds"]
@@ -79,8 +81,10 @@ def _setup_steps(root: Path, python_version: str) -> list[dict[str, Any]]:
     return steps
 
 
-def _check_job(model: PipelineModel, setup: list[dict[str, Any]], schema_args: list[str]) -> dict[str, Any]:
-    validate = " ".join(["knstack validate --stack \"$ENVIRONMENT\"", *schema_args])
+def _check_job(
+    model: PipelineModel, setup: list[dict[str, Any]], schema_args: list[str]
+) -> dict[str, Any]:
+    validate = " ".join(['knstack validate --stack "$ENVIRONMENT"', *schema_args])
     return {
         "name": "render, validate, check (${{ matrix.environment }})",
         "if": "github.event_name != 'workflow_dispatch'",
@@ -91,7 +95,10 @@ def _check_job(model: PipelineModel, setup: list[dict[str, Any]], schema_args: l
         "steps": [
             {"uses": CHECKOUT},
             *setup,
-            {"name": "Render (the ledger must be committed)", "run": 'knstack render --stack "$ENVIRONMENT" --locked --out out\n'},
+            {
+                "name": "Render (the ledger must be committed)",
+                "run": 'knstack render --stack "$ENVIRONMENT" --locked --out out\n',
+            },
             {"name": "Validate (kubeconform -strict)", "run": validate + "\n"},
             {
                 "name": "Check policies",
@@ -103,14 +110,23 @@ def _check_job(model: PipelineModel, setup: list[dict[str, Any]], schema_args: l
                 "name": "Upload the findings to code scanning",
                 "if": "always() && hashFiles(format('knstack-{0}.sarif', matrix.environment)) != ''",
                 "uses": UPLOAD_SARIF,
-                "with": {"sarif_file": "knstack-${{ matrix.environment }}.sarif", "category": "knstack-${{ matrix.environment }}"},
+                "with": {
+                    "sarif_file": "knstack-${{ matrix.environment }}.sarif",
+                    "category": "knstack-${{ matrix.environment }}",
+                },
             },
-            {"name": "Fail on mandatory findings", "if": "steps.check.outcome == 'failure'", "run": "exit 1\n"},
+            {
+                "name": "Fail on mandatory findings",
+                "if": "steps.check.outcome == 'failure'",
+                "run": "exit 1\n",
+            },
         ],
     }
 
 
-def _promotion_job(job: PromotionJob, setup: list[dict[str, Any]], schema_args: list[str]) -> dict[str, Any]:
+def _promotion_job(
+    job: PromotionJob, setup: list[dict[str, Any]], schema_args: list[str]
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "name": job.title,
         "if": "github.event_name == 'workflow_dispatch'",
@@ -128,7 +144,10 @@ def _promotion_job(job: PromotionJob, setup: list[dict[str, Any]], schema_args: 
                 # The branch head, not the dispatching commit: earlier jobs pushed their steps.
                 {"uses": CHECKOUT, "with": {"ref": "${{ github.ref_name }}"}},
                 *setup,
-                {"name": "Commit as the workflow", "run": f'git config user.name "{BOT_NAME}"\ngit config user.email "{BOT_EMAIL}"\n'},
+                {
+                    "name": "Commit as the workflow",
+                    "run": f'git config user.name "{BOT_NAME}"\ngit config user.email "{BOT_EMAIL}"\n',
+                },
                 *[_command_step(c, job, schema_args) for c in job.commands],
             ],
         }

@@ -83,7 +83,15 @@ def pipeline_model(project: Project) -> PipelineModel:
             first_stage = 1
             if wave == 1:
                 step = describe_step((1, 1), plan, names)
-                commands.append(Command("start", f"Promote to {env}: {step}", step, ("promote", SERVICE, "--to", env), started))
+                commands.append(
+                    Command(
+                        "start",
+                        f"Promote to {env}: {step}",
+                        step,
+                        ("promote", SERVICE, "--to", env),
+                        started,
+                    )
+                )
                 first_stage = 2
             for stage in range(first_stage, len(plan.stages) + 1):
                 target: Target = (wave, stage)
@@ -93,15 +101,36 @@ def pipeline_model(project: Project) -> PipelineModel:
                 args += ["--stage", str(stage), "--wait"]
                 ident = f"wave-{wave}-stage-{stage}" if waves > 1 else f"stage-{stage}"
                 step = describe_step(target, plan, names)
-                commands.append(Command(ident, f"Advance in {env}: {step}", step, tuple(args), started))
+                commands.append(
+                    Command(ident, f"Advance in {env}: {step}", step, tuple(args), started)
+                )
             if wave == waves:
-                commands.append(Command("stable", f"Make the candidate stable in {env}", "stable", ("advance", SERVICE, "--stack", env, "--stable", "--wait"), tuple(names)))
+                commands.append(
+                    Command(
+                        "stable",
+                        f"Make the candidate stable in {env}",
+                        "stable",
+                        ("advance", SERVICE, "--stack", env, "--stable", "--wait"),
+                        tuple(names),
+                    )
+                )
             job_id = f"promote-{env}" if waves == 1 else f"promote-{env}-wave-{wave}"
             wave_clusters = tuple(plan.wave_clusters(wave, names)) if waves > 1 else tuple(names)
-            jobs.append(PromotionJob(job_id, env, wave if waves > 1 else None, wave_clusters, needs, tuple(commands)))
+            jobs.append(
+                PromotionJob(
+                    job_id, env, wave if waves > 1 else None, wave_clusters, needs, tuple(commands)
+                )
+            )
             needs = job_id
         last_job[env] = needs or ""
-    return PipelineModel(project.name, tuple(order), tuple(in_chain), clusters, _services(project, order), tuple(jobs))
+    return PipelineModel(
+        project.name,
+        tuple(order),
+        tuple(in_chain),
+        clusters,
+        _services(project, order),
+        tuple(jobs),
+    )
 
 
 def _services(project: Project, order: list[str]) -> tuple[str, ...]:
@@ -112,4 +141,12 @@ def _services(project: Project, order: list[str]) -> tuple[str, ...]:
     return tuple(sorted({r.name for r in build.plan.routes if r.service is not None}))
 
 
-__all__ = ["SERVICE", "STABLE", "ClusterRef", "Command", "PipelineModel", "PromotionJob", "pipeline_model"]
+__all__ = [
+    "SERVICE",
+    "STABLE",
+    "ClusterRef",
+    "Command",
+    "PipelineModel",
+    "PromotionJob",
+    "pipeline_model",
+]

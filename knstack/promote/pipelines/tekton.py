@@ -35,7 +35,10 @@ if [ -n "$CRDS" ]; then export KNSTACK_CRDS="$CRDS"; set --; else set -- --downl
 
 def tekton_pipeline(model: PipelineModel, name: str = "knstack-promote") -> str:
     workspaces: list[dict[str, Any]] = [
-        {"name": "source", "description": "A checkout of the repository (Pulumi.yaml, components/, stacks/)."},
+        {
+            "name": "source",
+            "description": "A checkout of the repository (Pulumi.yaml, components/, stacks/).",
+        },
         {
             "name": "basic-auth",
             "description": "Optional: .git-credentials and .gitconfig to push the promotion commits.",
@@ -69,15 +72,36 @@ def tekton_pipeline(model: PipelineModel, name: str = "knstack-promote") -> str:
         "kind": "Pipeline",
         "metadata": {
             "name": name,
-            "labels": {"app.kubernetes.io/managed-by": "knstack", "app.kubernetes.io/part-of": model.project},
+            "labels": {
+                "app.kubernetes.io/managed-by": "knstack",
+                "app.kubernetes.io/part-of": model.project,
+            },
         },
         "spec": {
             "description": f"Promote one Service of {model.project} through {' -> '.join(model.chain)}, stage by stage and wave by wave.",
             "params": [
-                {"name": "service", "type": "string", "description": "The Service to promote: " + ", ".join(model.services) + "."},
-                {"name": "image", "type": "string", "description": "An image with knstack, kubeconform, kubectl and git, running as a non-root user."},
-                {"name": "crds", "type": "string", "default": "", "description": "A directory of CRDs in the source for the validate gate (empty: download the pinned ones)."},
-                {"name": "branch", "type": "string", "default": "main", "description": "The branch the promotion commits are pushed to."},
+                {
+                    "name": "service",
+                    "type": "string",
+                    "description": "The Service to promote: " + ", ".join(model.services) + ".",
+                },
+                {
+                    "name": "image",
+                    "type": "string",
+                    "description": "An image with knstack, kubeconform, kubectl and git, running as a non-root user.",
+                },
+                {
+                    "name": "crds",
+                    "type": "string",
+                    "default": "",
+                    "description": "A directory of CRDs in the source for the validate gate (empty: download the pinned ones).",
+                },
+                {
+                    "name": "branch",
+                    "type": "string",
+                    "default": "main",
+                    "description": "The branch the promotion commits are pushed to.",
+                },
             ],
             "workspaces": workspaces,
             "tasks": tasks,
@@ -88,9 +112,16 @@ def tekton_pipeline(model: PipelineModel, name: str = "knstack-promote") -> str:
 
 def _task(env: str, jobs: list[PromotionJob], clusters: tuple[ClusterRef, ...]) -> dict[str, Any]:
     by_name = {c.name: c for c in clusters}
-    workspaces = [{"name": "source", "workspace": "source"}, {"name": "basic-auth", "workspace": "basic-auth"}]
+    workspaces = [
+        {"name": "source", "workspace": "source"},
+        {"name": "basic-auth", "workspace": "basic-auth"},
+    ]
     workspaces += [{"name": _kubeconfig(c), "workspace": _kubeconfig(c)} for c in clusters]
-    steps = [_step(env, command, [by_name[n] for n in command.clusters]) for job in jobs for command in job.commands]
+    steps = [
+        _step(env, command, [by_name[n] for n in command.clusters])
+        for job in jobs
+        for command in job.commands
+    ]
     steps.append(_push_step())
     return {
         "name": f"promote-{env}",
@@ -102,8 +133,12 @@ def _task(env: str, jobs: list[PromotionJob], clusters: tuple[ClusterRef, ...]) 
         ],
         "workspaces": workspaces,
         "taskSpec": {
-            "description": f"Promote the Service to {env} and apply it to " + ", ".join(c.name for c in clusters) + ".",
-            "params": [{"name": name, "type": "string"} for name in ("service", "image", "crds", "branch")],
+            "description": f"Promote the Service to {env} and apply it to "
+            + ", ".join(c.name for c in clusters)
+            + ".",
+            "params": [
+                {"name": name, "type": "string"} for name in ("service", "image", "crds", "branch")
+            ],
             "workspaces": [
                 {"name": "source"},
                 {"name": "basic-auth", "optional": True, "readOnly": True},
@@ -133,7 +168,9 @@ def _step(env: str, command: Command, clusters: list[ClusterRef]) -> dict[str, A
     ]
     for cluster in clusters:
         context = f" --context {cluster.context}" if cluster.context else ""
-        lines.append(f'kubectl --kubeconfig "$(workspaces.{_kubeconfig(cluster)}.path)/kubeconfig"{context} apply -k out/{env}/{cluster.name}')
+        lines.append(
+            f'kubectl --kubeconfig "$(workspaces.{_kubeconfig(cluster)}.path)/kubeconfig"{context} apply -k out/{env}/{cluster.name}'
+        )
     lines += [
         "git add stacks",
         f'git diff --cached --quiet || git -c user.name=knstack -c user.email=knstack@localhost commit -m "knstack: $SERVICE in {env}: {command.step}"',
