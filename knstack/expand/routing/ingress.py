@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from knstack.expand.labels import object_meta, sorted_map
-from knstack.expand.routing.backends import Backend
+from knstack.expand.routing.backends import Backend, revision_backends
 from knstack.expand.routing.common import route_annotations, route_error, route_labels
-from knstack.expand.routing.hosts import tag_name
+from knstack.expand.routing.hosts import tag_host, tag_name
+from knstack.expand.routing.interceptor import InterceptorRoutes
 from knstack.expand.services import revision_service_port
 from knstack.resolve.model import RoutePlan, ServingPlan
 from knstack.stack.settings import ClusterSettings
@@ -88,6 +89,35 @@ def ingress(
             "rules": [{"host": host, "http": {"paths": [path]}}],
         },
     }
+
+
+def single_backend(
+    plan: ServingPlan,
+    route: RoutePlan,
+    settings: ClusterSettings,
+    interceptor: InterceptorRoutes,
+    revision: str,
+    weight: int,
+) -> Backend:
+    """The backend of one revision (an Ingress carries exactly one)."""
+    return revision_backends(plan, route, [(revision, weight)], settings, interceptor)[0]
+
+
+def tag_host_ingresses(
+    route: RoutePlan, settings: ClusterSettings, tag_backends: list[tuple[str, Backend]]
+) -> list[dict[str, Any]]:
+    """One Ingress per tag host, at 100% to the tagged revision."""
+    return [
+        ingress(
+            tag_ingress_name(tag, route),
+            route,
+            settings,
+            tag_host(route, tag, settings.domain),
+            tagged,
+            tag=tag,
+        )
+        for tag, tagged in tag_backends
+    ]
 
 
 def canary_name(route: RoutePlan) -> str:

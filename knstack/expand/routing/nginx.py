@@ -19,16 +19,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from knstack.expand.routing.backends import Backend, revision_backends
+from knstack.expand.routing.backends import Backend
 from knstack.expand.routing.common import TAG_HEADER, route_error
-from knstack.expand.routing.hosts import default_host, tag_header_routing, tag_host
+from knstack.expand.routing.hosts import default_host, tag_header_routing
 from knstack.expand.routing.ingress import (
     ALTERNATIVES,
     canary_name,
     check_backends,
     ingress,
     main_and_canary,
-    tag_ingress_name,
+    single_backend,
+    tag_host_ingresses,
 )
 from knstack.expand.routing.interceptor import InterceptorRoutes
 from knstack.resolve.model import RoutePlan, ServingPlan
@@ -53,7 +54,7 @@ def build_nginx_ingresses(
     interceptor = interceptor or {}
 
     def backend(revision: str, weight: int) -> Backend:
-        return revision_backends(plan, route, [(revision, weight)], settings, interceptor)[0]
+        return single_backend(plan, route, settings, interceptor, revision, weight)
 
     (main, main_percent), canary = main_and_canary(route, "nginx")
     header_revision, header_tags = None, []
@@ -81,11 +82,7 @@ def build_nginx_ingresses(
         objects.append(
             ingress(canary_name(route), route, settings, host, backends[1], annotations=annotations)
         )
-    for tag, tagged in tag_backends:
-        name = tag_ingress_name(tag, route)
-        objects.append(
-            ingress(name, route, settings, tag_host(route, tag, settings.domain), tagged, tag=tag)
-        )
+    objects += tag_host_ingresses(route, settings, tag_backends)
     return objects
 
 
