@@ -2,6 +2,11 @@
 # Prepares a fresh machine for knstack: a virtualenv with pinned Python packages in .venv/,
 # and (from scripts/bootstrap-tools.sh) the Go-built tools in .tools/. Idempotent and cached:
 # a second run only checks that everything is in place.
+#
+#   scripts/bootstrap.sh               the main job's needs: .venv and kubeconform (~1-2 min cold)
+#   scripts/bootstrap.sh pulumi        also the Pulumi CLI, Python host and kubernetes plugin
+#   scripts/bootstrap.sh tests         everything the test suite runs (what scripts/test.sh uses)
+#   scripts/bootstrap.sh --all         every tool (see scripts/bootstrap-tools.sh --list)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -20,5 +25,5 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 fi
 
 if [ -x scripts/bootstrap-tools.sh ] && [ "${KNSTACK_SKIP_TOOLS:-0}" != "1" ]; then
-  scripts/bootstrap-tools.sh
+  scripts/bootstrap-tools.sh "$@"
 fi

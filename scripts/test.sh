@@ -3,7 +3,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-scripts/bootstrap.sh
+scripts/bootstrap.sh tests
 .venv/bin/ruff check knstack components tests policies bench scripts
 .venv/bin/ruff format --check --quiet knstack components tests policies bench
 .venv/bin/python -m pytest -n 2 "$@"

@@ -24,7 +24,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 TOOLS_ENV = REPO / "scripts" / "tools-env.sh"
-BOOTSTRAP_HINT = "run scripts/bootstrap.sh once (it builds the Pulumi CLI, the Python host and the kubernetes plugin into .tools/)"
+BOOTSTRAP_HINT = "run scripts/bootstrap.sh pulumi once (it builds the Pulumi CLI, the Python host and the kubernetes plugin into .tools/)"
 # Where the engine would otherwise look for a backend or a cluster: never in these tests.
 _AMBIENT = (
     "PULUMI_BACKEND_URL",
