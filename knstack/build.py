@@ -28,11 +28,13 @@ from knstack.stack import (
     load_environment,
 )
 from knstack.stack.crdfiles import with_crd_files
-from knstack.stack.release import Release, release_traffic
+from knstack.stack.release import Release, release_traffic, standby_revisions
 from knstack.stack.settings import ClusterSettings, GatewayRef
 
 FILES_ENVIRONMENT = "files"
 Overrides = Mapping[str, Sequence[TrafficTarget]]
+Standby = Mapping[str, Sequence[str]]  # revisions deployed without traffic, per route
+PlanKey = tuple[Overrides | None, Standby | None]  # what makes two clusters' plans differ
 
 
 @dataclass
@@ -114,9 +116,12 @@ def build_environment(
     if ledger is None:
         ledger = load_ledger(path, env)
     cluster_overrides = None
+    standby: Standby | None = None
+    cluster_standby: Mapping[str, Standby] | None = None
     if traffic_overrides is None:
         releases = release_overrides(environment, settings, objects, ledger)
         traffic_overrides, cluster_overrides = releases.environment, releases.clusters
+        standby, cluster_standby = releases.standby, releases.cluster_standby
     build = build_objects(
         objects,
         env,
@@ -124,6 +129,8 @@ def build_environment(
         ledger,
         traffic_overrides=traffic_overrides,
         cluster_overrides=cluster_overrides,
+        standby=standby,
+        cluster_standby=cluster_standby,
         record_templates=settings.promotion.from_ is None,
     )
     build.ledger_file = path
@@ -133,10 +140,13 @@ def build_environment(
 @dataclass(frozen=True)
 class ReleaseTraffic:
     """Route traffic from the release state: per service as its wave in progress serves it,
-    and per cluster (clusters ahead of or behind the wave in progress differ)."""
+    and per cluster (clusters ahead of or behind the wave in progress differ); and the
+    revisions each keeps deployed without traffic (`knstack.stack.release`)."""
 
     environment: dict[str, list[TrafficTarget]]
     clusters: dict[str, dict[str, list[TrafficTarget]]]
+    standby: dict[str, list[str]]
+    cluster_standby: dict[str, dict[str, list[str]]]
 
 
 def release_overrides(
@@ -167,8 +177,9 @@ def release_overrides(
                 )
             )
             continue
-        for role in ("stable", "candidate"):
-            revision = getattr(release, role)
+        roles = [("stable", release.stable), ("candidate", release.candidate)]
+        roles += [(f"retained[{i}]", r.revision) for i, r in enumerate(release.retained)]
+        for role, revision in roles:
             if revision is not None and ledger.find(full, revision) is None:
                 known = ", ".join(e.name for e in ledger.entries(full)) or "none"
                 problems.append(
@@ -183,17 +194,26 @@ def release_overrides(
     if problems:
         raise InputError(problems)
     plan = settings.canary
+    names: list[str | None] = [None, *(c.name for c in settings.clusters)]
+    traffic = {
+        cluster: {
+            key: release_traffic(r, plan, declared, cluster)
+            for key, (r, declared) in releases.items()
+        }
+        for cluster in names
+    }
+    standby = {
+        cluster: {
+            key: standby_revisions(r, plan, traffic[cluster][key], cluster)
+            for key, (r, _) in releases.items()
+        }
+        for cluster in names
+    }
     return ReleaseTraffic(
-        environment={
-            key: release_traffic(r, plan, declared) for key, (r, declared) in releases.items()
-        },
-        clusters={
-            c.name: {
-                key: release_traffic(r, plan, declared, c.name)
-                for key, (r, declared) in releases.items()
-            }
-            for c in settings.clusters
-        },
+        environment=traffic[None],
+        clusters={c: t for c, t in traffic.items() if c is not None},
+        standby=standby[None],
+        cluster_standby={c: s for c, s in standby.items() if c is not None},
     )
 
 
@@ -216,32 +236,40 @@ def build_objects(
     *,
     traffic_overrides: Overrides | None = None,
     cluster_overrides: Mapping[str, Overrides] | None = None,
+    standby: Standby | None = None,
+    cluster_standby: Mapping[str, Standby] | None = None,
     record_templates: bool = True,
 ) -> EnvironmentBuild:
-    """Resolve and expand per cluster; `cluster_overrides` (by cluster name) replace
-    `traffic_overrides` on the clusters they name (the waves of a release)."""
+    """Resolve and expand per cluster; `cluster_overrides` and `cluster_standby` (by
+    cluster name) replace `traffic_overrides` and `standby` on the clusters they name (the
+    waves of a release)."""
     resolved = resolve(
         objects,
         ledger,
         default_namespace=settings.namespace,
         traffic_overrides=traffic_overrides,
+        standby=standby,
         record_templates=record_templates,
     )
-    plans: list[tuple[Overrides | None, ServingPlan]] = [(traffic_overrides, resolved.plan)]
+    plans: list[tuple[PlanKey, ServingPlan]] = [((traffic_overrides, standby), resolved.plan)]
     clusters = []
     for cluster in settings.clusters:
         cluster_settings = effective_cluster_settings(env, settings, cluster)
-        overrides = (cluster_overrides or {}).get(cluster.name, traffic_overrides)
-        plan = next((p for o, p in plans if o == overrides), None)
+        key: PlanKey = (
+            (cluster_overrides or {}).get(cluster.name, traffic_overrides),
+            (cluster_standby or {}).get(cluster.name, standby),
+        )
+        plan = next((p for k, p in plans if k == key), None)
         if plan is None:  # resolving is cheap; the ledger already holds every template
             plan = resolve(
                 objects,
                 resolved.ledger,
                 default_namespace=settings.namespace,
-                traffic_overrides=overrides,
+                traffic_overrides=key[0],
+                standby=key[1],
                 record_templates=record_templates,
             ).plan
-            plans.append((overrides, plan))
+            plans.append((key, plan))
         expansion = expand(plan, cluster_settings)
         clusters.append(
             ClusterBuild(cluster_settings, expansion.manifests, expansion.warnings, plan)

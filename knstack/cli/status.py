@@ -47,7 +47,7 @@ def status(
     ),
     project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
-    """Services by environment and cluster: stable, candidate, stage, candidate's percent, state, last move."""
+    """Services by environment and cluster: stable, candidate, stage, candidate's percent, state, retained revisions, last move."""
     records, problems = status_records(open_project(project_dir), stack or None, service)
     if fmt is StatusFormat.json:
         typer.echo(json.dumps([r.to_dict() for r in records], indent=2))
@@ -70,6 +70,7 @@ def _table(records: list[StatusRecord]) -> str:
             "STAGE",
             "PERCENT",
             "STATE",
+            "RETAINED",
             "LAST MOVED",
         ]
     ]
@@ -89,6 +90,7 @@ def _table(records: list[StatusRecord]) -> str:
                 stage,
                 percent,
                 state,
+                ",".join(item["revision"] for item in r.retained) or "-",
                 last_moved(r),
             ]
         )

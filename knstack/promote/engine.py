@@ -179,8 +179,17 @@ def advance(
         key, full = state.service_key(service)
         before = state.settings.releases.get(key)
         plan = state.settings.canary
-        transition = steps.advance(
-            before, plan, now, service=key, environment=env, clusters=state.clusters, target=target
+        transition = _retain(
+            state,
+            steps.advance(
+                before,
+                plan,
+                now,
+                service=key,
+                environment=env,
+                clusters=state.clusters,
+                target=target,
+            ),
         )
         extra = []
         if transition.changed and before is not None:
@@ -210,10 +219,19 @@ def rollback(
         state = load_state(project, env)
         _check_service(project, state, service)
         key, full = state.service_key(service)
-        transition = steps.rollback(
-            state.settings.releases.get(key), now, service=key, environment=env
+        transition = _retain(
+            state,
+            steps.rollback(state.settings.releases.get(key), now, service=key, environment=env),
         )
         return _finish(project, state, full, transition, state.ledger, [], options, now, on_gate)
+
+
+def _retain(state: EnvState, transition: Transition) -> Transition:
+    """A step's transition with the environment's retention applied (see `steps`)."""
+    settings = state.settings
+    return steps.with_retention(
+        transition, settings.canary, state.clusters, settings.retention.releases
+    )
 
 
 def _finish(

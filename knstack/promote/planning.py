@@ -67,15 +67,21 @@ def plan_promotion(
         entry = ledger.find(full, revision)
         return entry.generation if entry is not None else None
 
-    transition = steps.start(
-        before,
-        passed.revision,
-        target.settings.canary,
-        now,
-        service=key,
-        environment=target.name,
-        stable_if_new=most_served(target_build(), full) if before is None else None,
-        generation=generation,
+    settings = target.settings
+    transition = steps.with_retention(
+        steps.start(
+            before,
+            passed.revision,
+            settings.canary,
+            now,
+            service=key,
+            environment=target.name,
+            stable_if_new=most_served(target_build(), full) if before is None else None,
+            generation=generation,
+        ),
+        settings.canary,
+        target.clusters,
+        settings.retention.releases,
     )
     return PlannedPromotion(key, full, passed, transition, ledger)
 

@@ -33,6 +33,7 @@ FIELD_ORDER = (
     "previous",
     "rolledBack",
     "status",
+    "retained",
     "updated",
 )
 
@@ -54,6 +55,15 @@ def release_fields(release: Release, waves: int) -> dict[str, Any]:
         fields["rolledBack"] = list(release.rolled_back)
     if release.status != "stable":
         fields["status"] = release.status
+    if release.retained:
+        fields["retained"] = [
+            {
+                "revision": r.revision,
+                "releases": r.releases,
+                **({"clusters": list(r.clusters)} if r.clusters else {}),
+            }
+            for r in release.retained
+        ]
     if release.updated is not None:
         fields["updated"] = release.updated
     return fields

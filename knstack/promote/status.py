@@ -39,6 +39,8 @@ class StatusRecord:
     )  # as rendered: revision, percent, tag
     rolled_back: list[str] = field(default_factory=list)
     previous: str | None = None
+    # Deployed here with no traffic until their retention ends: revision, releases left.
+    retained: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -143,6 +145,11 @@ def status_records(
                         managed=True,
                         rolled_back=list(release.rolled_back),
                         previous=release.previous,
+                        retained=[
+                            {"revision": r.revision, "releases": r.releases}
+                            for r in release.retained
+                            if r.on(cluster.name)
+                        ],
                     )
                 )
     return records, problems

@@ -10,13 +10,19 @@ A release walks a line of steps: (wave 1, stage 1) ... (wave 1, stage n), (wave 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal
 
 from knstack.errors import InputError, KnstackError, Problem
 from knstack.policy.model import CanaryStep
-from knstack.stack.release import CanaryPlan, Release, cluster_percent
+from knstack.stack.release import (
+    CanaryPlan,
+    Release,
+    RetainedRevision,
+    cluster_percent,
+    deployed_revisions,
+)
 
 Action = Literal["promote", "advance", "rollback"]
 Step = tuple[int, int]  # (wave, stage), both 1-based
@@ -265,6 +271,40 @@ def rollback(
         updated=timestamp(now),
     )
     return Transition("rollback", service, before, after)
+
+
+def with_retention(
+    transition: Transition, plan: CanaryPlan, clusters: Sequence[str], releases: int
+) -> Transition:
+    """The transition with its `retained` revisions brought up to date: a revision that had
+    a workload before the step and has none after it stays deployed (with no traffic) on the
+    clusters where it ran, for `releases` release completions; a step that completes a
+    release counts one off every revision retained before it."""
+    before, after = transition.before, transition.after
+    if not transition.changed or after is None:
+        return transition
+    completes = (
+        before is not None
+        and before.candidate is not None
+        and after.candidate is None
+        and after.stable == before.candidate
+    )
+    kept: dict[str, RetainedRevision] = {}
+    for entry in before.retained if before is not None else []:
+        left = entry.releases - 1 if completes else entry.releases
+        if left >= 1:
+            kept[entry.revision] = entry.model_copy(update={"releases": left})
+    serving = {after.stable, after.candidate}
+    retiring = [before.stable, before.candidate] if before is not None else []
+    for revision in retiring:
+        if before is None or revision is None or revision in serving:
+            continue
+        ran = [c for c in clusters if revision in deployed_revisions(before, plan, c)]
+        if ran:
+            where = [] if len(ran) == len(clusters) else ran
+            kept[revision] = RetainedRevision(revision=revision, releases=releases, clusters=where)
+    retained = [entry for name, entry in kept.items() if name not in serving]
+    return replace(transition, after=after.model_copy(update={"retained": retained}))
 
 
 def traffic_moves(

@@ -77,7 +77,15 @@ class RouteArgs:
 
 
 class Route(_Component):
-    """A Knative Route: the gateway objects of its default host and of each tag."""
+    """A Knative Route: the gateway objects of its default host and of each tag.
+
+    Each routing object waits for the objects of the revisions it routes to (a
+    Deployment is ready once Available), so traffic moves only to running revisions. The
+    other way round needs nothing here: Pulumi deletes what the program no longer
+    registers only after every create and update has finished, so a route has moved
+    before a workload it used is removed (and retention keeps that workload a release
+    longer, `knstack.stack.release`).
+    """
 
     TYPE = "knstack:serving:Route"
 
@@ -85,7 +93,11 @@ class Route(_Component):
         self, name: str, args: RouteArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(self.TYPE, name, None, opts)
-        self.resources = args.registry.register_all(args.manifests, self)
+        plan = args.plan
+        after = (
+            args.registry.revision_objects(plan.namespace, plan.routed_revisions()) if plan else []
+        )
+        self.resources = args.registry.register_all(args.manifests, self, after)
         self._finish(route_outputs(args.plan, args.settings) if args.plan else {})
 
 

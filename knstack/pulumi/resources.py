@@ -22,6 +22,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from knstack.errors import InputError, Problem
+from knstack.expand.labels import REVISION_LABEL
 from knstack.pulumi.attribution import Manifest, object_ref
 
 _HEAD_KEYS = ("apiVersion", "kind")
@@ -181,12 +182,18 @@ def prerequisites_first(manifests: list[Manifest]) -> list[Manifest]:
 
 @dataclass
 class ClusterRegistry:
-    """Registers one cluster's objects and remembers its Namespaces and CRDs for `depends_on`."""
+    """Registers one cluster's objects and remembers its Namespaces, CRDs and each
+    revision's objects for `depends_on`."""
 
     cluster: str
     namespaces: dict[str, pulumi.Resource] = field(default_factory=dict)
     crds: dict[tuple[str, str], pulumi.Resource] = field(default_factory=dict)
     registered: list[tuple[Manifest, pulumi.CustomResource]] = field(default_factory=list)
+    revisions: dict[tuple[str, str], list[pulumi.Resource]] = field(default_factory=dict)
+
+    def revision_objects(self, namespace: str, names: list[str]) -> list[pulumi.Resource]:
+        """The registered objects of these revisions (Deployment, Service, autoscaler...)."""
+        return [r for name in names for r in self.revisions.get((namespace, name), [])]
 
     def dependencies(self, manifest: Manifest) -> list[pulumi.Resource]:
         deps: list[pulumi.Resource] = []
@@ -200,17 +207,26 @@ class ClusterRegistry:
         return deps
 
     def register_all(
-        self, manifests: list[Manifest], parent: pulumi.Resource
+        self,
+        manifests: list[Manifest],
+        parent: pulumi.Resource,
+        after: list[pulumi.Resource] | None = None,
     ) -> list[pulumi.CustomResource]:
-        """Register `manifests` as children of `parent`, prerequisites first."""
+        """Register `manifests` as children of `parent`, prerequisites first, each after
+        the resources in `after` are ready."""
         out = []
         for manifest in prerequisites_first(manifests):
-            opts = pulumi.ResourceOptions(parent=parent, depends_on=self.dependencies(manifest))
+            deps = [*self.dependencies(manifest), *(after or [])]
+            opts = pulumi.ResourceOptions(parent=parent, depends_on=deps)
             resource = register_manifest(resource_name(self.cluster, manifest), manifest, opts)
+            meta = manifest.get("metadata") or {}
             if is_namespace(manifest):
-                self.namespaces[manifest["metadata"]["name"]] = resource
+                self.namespaces[meta["name"]] = resource
             elif is_crd(manifest):
                 self.crds[crd_key(manifest)] = resource
+            elif revision := (meta.get("labels") or {}).get(REVISION_LABEL):
+                key = (meta.get("namespace") or "", revision)
+                self.revisions.setdefault(key, []).append(resource)
             self.registered.append((manifest, resource))
             out.append(resource)
         return out

@@ -52,6 +52,9 @@ class RoutePlan:
     service: str | None
     cluster_local: bool
     traffic: tuple[TrafficSplit, ...]
+    # Revisions kept deployed with no traffic: the stable one while a candidate takes
+    # 100%, and retired ones until their retention ends. No route object names them.
+    standby: tuple[str, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
     source: str = ""
@@ -75,6 +78,11 @@ class RoutePlan:
         names = [rev for rev, _ in self.weighted_revisions()]
         names += [rev for _, rev in self.tags() if rev not in names]
         return names
+
+    def deployed_revisions(self) -> list[str]:
+        """The revisions with workloads: routed ones, then those on standby."""
+        routed = self.routed_revisions()
+        return routed + [rev for rev in self.standby if rev not in routed]
 
     @property
     def ref(self) -> str:

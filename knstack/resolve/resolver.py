@@ -50,12 +50,14 @@ def resolve(
     *,
     default_namespace: str,
     traffic_overrides: Mapping[str, Sequence[TrafficTarget]] | None = None,
+    standby: Mapping[str, Sequence[str]] | None = None,
     record_templates: bool = True,
 ) -> ResolveResult:
     """Record every template in the ledger and pin every route to revisions.
 
     `traffic_overrides` maps `<namespace>/<service or route>` to traffic that replaces the
-    object's own (the environment's release state decides the split). With
+    object's own (the environment's release state decides the split); `standby` maps the
+    same keys to ledger revisions that keep their workloads without traffic. With
     `record_templates=False` (an environment fed by promotion) the ledger is read, never
     extended: each configuration's latest revision is its newest ledger entry, and a
     configuration without one is left out with a warning.
@@ -121,6 +123,8 @@ def resolve(
             continue
         meta = loaded.obj.metadata
         labels = dict(meta.labels or {})
+        routed = {split.revision for split in splits if split.percent or split.tag}
+        kept = [r for r in (standby or {}).get(f"{namespace}/{name}", ()) if r not in routed]
         route_plans.append(
             RoutePlan(
                 name=name,
@@ -128,6 +132,7 @@ def resolve(
                 service=service,
                 cluster_local=labels.get(VISIBILITY_LABEL) == CLUSTER_LOCAL,
                 traffic=tuple(splits),
+                standby=tuple(dict.fromkeys(kept)),
                 labels=labels,
                 annotations={
                     k: v for k, v in (meta.annotations or {}).items() if k != LAST_APPLIED
@@ -160,8 +165,9 @@ def resolve(
         )
     routed_configs: set[str] = set()
     for route in route_plans:
-        for revision in route.routed_revisions():
-            key, entry = index[(route.namespace, revision)]  # _pin_traffic checked it exists
+        for revision in route.deployed_revisions():
+            # _pin_traffic checked that routed revisions exist, the release state the rest
+            key, entry = index[(route.namespace, revision)]
             routed_configs.add(key)
             config = configs.get(key) or _Config(key.split("/", 1)[1], route.namespace, None, [])
             revisions[(route.namespace, revision)] = _revision_plan(entry, config, route.source)

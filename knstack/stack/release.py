@@ -19,6 +19,17 @@ Tags the Service declares are kept at 0%; a tag that follows the latest revision
 the release instead (its candidate where the candidate's wave has started, else its
 stable revision), so a rolled-back or not yet promoted revision never keeps running behind
 a tag. Without a release entry a Service keeps its own traffic block.
+
+Workloads outlive their traffic. The stable revision keeps its workload while the
+candidate takes 100% (a rollback from the last stage is immediate), and a revision that
+stops serving (the stable one a finished release replaces, a rolled-back candidate) stays
+deployed with no traffic, as `retained`, until its retention ends: by default the next
+release that completes (`knstack:retention`). So the render that moves traffic away from
+a workload never deletes it; a later one does, when no route has used it for a release.
+
+      retained:                       # written by knstack advance/rollback/promote
+        - {revision: coffee-00001, releases: 1}                    # every cluster
+        - {revision: coffee-00003, releases: 1, clusters: [prod-eu]}  # where it ran
 """
 
 from __future__ import annotations
@@ -104,6 +115,26 @@ class CanaryPlan(SettingsModel):
         return (self.wave_count, len(self.stages))
 
 
+class RetentionSettings(SettingsModel):
+    """How long a revision that stops serving keeps its workload (with no traffic)."""
+
+    # Release completions a retired revision waits for before its workload is removed:
+    # 1 keeps it until the next release of the service completes. Counted in releases,
+    # not time, so that a render depends on the repository alone.
+    releases: int = Field(default=1, ge=1)
+
+
+class RetainedRevision(SettingsModel):
+    """A revision that no longer serves but keeps its workload until its retention ends."""
+
+    revision: str
+    releases: int = Field(default=1, ge=1)  # release completions it still waits for
+    clusters: list[str] = Field(default_factory=list)  # where it ran; empty: every cluster
+
+    def on(self, cluster: str | None) -> bool:
+        return cluster is None or not self.clusters or cluster in self.clusters
+
+
 class Release(SettingsModel):
     """Where one service stands in this environment."""
 
@@ -114,6 +145,7 @@ class Release(SettingsModel):
     previous: str | None = None  # the stable revision before this one (rollback after a release)
     rolled_back: list[str] = Field(default_factory=list)  # never promoted again by automation
     status: Literal["stable", "rolled-back"] = "stable"  # when no candidate is progressing
+    retained: list[RetainedRevision] = Field(default_factory=list)  # deployed, no traffic
     updated: str | None = None  # when it last moved (RFC 3339, UTC), written by knstack promote
 
     @model_validator(mode="after")
@@ -132,6 +164,13 @@ class Release(SettingsModel):
             )
         if self.previous is not None and self.previous == self.stable:
             raise ValueError(f"the previous revision {self.previous!r} is the stable one")
+        names = [r.revision for r in self.retained]
+        serving = [n for n in names if n in (self.stable, self.candidate)]
+        if serving:
+            raise ValueError(f"retained revision {serving[0]!r} is the stable one or the candidate")
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"revision {repeated[0]!r} is retained twice")
         return self
 
     @property
@@ -196,3 +235,36 @@ def release_traffic(
         else:
             traffic.append(target.model_copy(update={"percent": 0}))
     return traffic
+
+
+def candidate_started(release: Release, plan: CanaryPlan, cluster: str | None) -> bool:
+    """Whether the candidate runs on `cluster` (None: in the wave in progress)."""
+    if release.candidate is None:
+        return False
+    if release.stable is None:
+        return True
+    if release.stage == 0:
+        return False
+    return cluster is None or plan.wave_of(cluster) <= release.wave
+
+
+def deployed_revisions(release: Release, plan: CanaryPlan, cluster: str | None) -> list[str]:
+    """Every revision of the release with a workload on `cluster` (None: anywhere): the
+    stable one (even while the candidate takes 100%), the candidate where it started, and
+    the retained ones that ran there."""
+    names = [release.stable] if release.stable is not None else []
+    if candidate_started(release, plan, cluster) and release.candidate is not None:
+        names.append(release.candidate)
+    names += [r.revision for r in release.retained if r.on(cluster)]
+    return names
+
+
+def standby_revisions(
+    release: Release,
+    plan: CanaryPlan,
+    traffic: list[TrafficTarget],
+    cluster: str | None = None,
+) -> list[str]:
+    """The revisions deployed on `cluster` that `traffic` (the release's) does not route."""
+    routed = {t.revision_name for t in traffic if t.percent or t.tag}
+    return [name for name in deployed_revisions(release, plan, cluster) if name not in routed]

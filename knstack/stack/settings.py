@@ -16,7 +16,7 @@ from knstack.api.validation.names import dns1123_label_error, dns1123_subdomain_
 from knstack.stack.base import SettingsModel
 from knstack.stack.knative import KnativeSettings, revision_resource_defaults, stack_conflicts
 from knstack.stack.policy_settings import PolicySettings
-from knstack.stack.release import CanaryPlan, Release
+from knstack.stack.release import CanaryPlan, Release, RetentionSettings
 
 Backend = Literal["kubernetes", "knative"]
 # gateway-api: HTTPRoutes on a Gateway API Gateway (the default). nginx: ingress-nginx
@@ -170,6 +170,8 @@ class StackSettings(SettingsModel):
     promotion: PromotionSettings = Field(default_factory=PromotionSettings)
     canary: CanaryPlan = Field(default_factory=CanaryPlan)
     releases: dict[str, Release] = Field(default_factory=dict)
+    # How long a revision that stops serving keeps its workload with no traffic.
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
     manage_namespaces: bool = True  # render the Namespace objects (with Pod Security labels)
     knative: KnativeSettings = Field(default_factory=KnativeSettings)
     policy: PolicySettings = Field(default_factory=PolicySettings)  # how strict `knstack check` is
@@ -236,6 +238,12 @@ class StackSettings(SettingsModel):
                 problems.append(
                     f"release {key}: wave {release.wave} does not exist (the canary plan has {self.canary.wave_count})"
                 )
+            for retained in release.retained:
+                unknown = [c for c in retained.clusters if c not in names]
+                if unknown:
+                    problems.append(
+                        f"release {key}: retained {retained.revision} names clusters this environment does not have: {', '.join(unknown)}"
+                    )
         if problems:
             raise ValueError("; ".join(problems))
         return self

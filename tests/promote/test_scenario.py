@@ -18,10 +18,11 @@ from pathlib import Path
 from knstack.build import build_environment
 from knstack.stack import read_project
 from tests.promote.conftest import Knstack
-from tests.promote.helpers import rendered_traffic, state, tree_bytes
+from tests.promote.helpers import release, rendered_traffic, state, tree_bytes
 
 C1, C2, C3 = "coffee-00001", "coffee-00002", "coffee-00003"
 NEW_IMAGE = "registry.example.com/coffee-shop/coffee:1.2.0@sha256:" + "3c" * 32
+ROUTING_KINDS = {"HTTPRoute", "VirtualService", "Ingress", "HTTPScaledObject"}
 REASON = "retry: the canary failed on the payment provider's outage, not on coffee-00003"
 
 
@@ -111,8 +112,9 @@ def test_coffee_from_test_to_prod_with_a_rollback_and_a_retry(
         p, "prod", (C1, C3, 2, 2, (), "stable"), {"prod-eu": {C3: 100}, "prod-us": {C1: 75, C3: 25}}
     )
 
-    # The rollback in the middle: every cluster back to coffee-00001, nothing of
-    # coffee-00003 left running (not even behind the candidate tag).
+    # The rollback in the middle: every cluster back to coffee-00001, nothing routes to
+    # coffee-00003 any more (not even the candidate tag); its workloads stay, with no
+    # traffic, where it ran, until the next release completes (in-flight requests drain).
     assert knstack("rollback", "coffee", "--stack", "prod", "--reason", "errors on prod-us")[0] == 0
     expect(
         p,
@@ -120,8 +122,13 @@ def test_coffee_from_test_to_prod_with_a_rollback_and_a_retry(
         (C1, None, None, None, (C3,), "rolled-back"),
         {"prod-eu": {C1: 100}, "prod-us": {C1: 100}},
     )
+    assert release(p, "prod")["retained"] == [{"revision": C3, "releases": 1}]
     build = build_environment(read_project(p), "prod")
-    assert not [m for c in build.clusters for m in c.manifests if C3 in m["metadata"]["name"]]
+    left = [(c.name, m) for c in build.clusters for m in c.manifests if C3 in json.dumps(m)]
+    assert {(cluster, m["kind"]) for cluster, m in left} >= {
+        (cluster, kind) for cluster in ("prod-eu", "prod-us") for kind in ("Deployment", "Service")
+    }
+    assert not [m for _, m in left if m["kind"] in ROUTING_KINDS]
 
     # Automation does not promote a rolled-back candidate again...
     err = refused_unchanged(knstack, p, "promote", "coffee", "--to", "prod")
@@ -179,6 +186,7 @@ def test_coffee_from_test_to_prod_with_a_rollback_and_a_retry(
     assert records[-1]["to"]["release"] == {
         "stable": C3,
         "previous": C1,
+        "retained": [{"revision": C1, "releases": 1}],
         "updated": records[-1]["time"],
     }
     rollback = records[12]

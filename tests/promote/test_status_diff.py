@@ -74,6 +74,7 @@ def test_status_table_and_filters(knstack: Knstack) -> None:
         "STAGE",
         "PERCENT",
         "STATE",
+        "RETAINED",
         "LAST",
         "MOVED",
     ]
@@ -86,6 +87,7 @@ def test_status_table_and_filters(knstack: Knstack) -> None:
         "1/2",
         "50%",
         "progressing",
+        "-",
         "-",
     ]
     code, _, err = knstack("status", "--stack", "qa")

@@ -7,6 +7,7 @@ parented to the component Knative's labels name, namespaces and CRDs first.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -208,6 +209,30 @@ def test_namespaces_and_crds_come_before_what_needs_them(run: StackRun) -> None:
             assert order[urn] < order[registration.urn]
     # lab installs Knative: its Services, Image and Certificate need their CRDs
     assert (custom_objects > 0) == (run.env == "lab")
+
+
+def test_routes_wait_for_the_revisions_they_route_to(run: StackRun) -> None:
+    """An HTTPRoute (or VirtualService) is applied only once the Deployment of every
+    revision it sends traffic to is ready, so traffic never moves to pods still starting."""
+    objects = run.monitor.objects()
+    deployments = {
+        (run.cluster_of(r), r.inputs["metadata"]["namespace"], r.inputs["metadata"]["name"]): r.urn
+        for r in objects
+        if r.inputs["kind"] == "Deployment"
+    }
+    checked = 0
+    for route in objects:
+        if route.inputs["kind"] not in ("HTTPRoute", "VirtualService"):
+            continue
+        namespace = route.inputs["metadata"]["namespace"]
+        text = yaml.safe_dump(route.inputs["spec"])
+        for (cluster, ns, name), urn in deployments.items():
+            revision = name.removesuffix("-deployment")
+            named = re.search(rf"(?<![\w-]){revision}(?![\w-])", text)
+            if (cluster, ns) == (run.cluster_of(route), namespace) and named:
+                assert urn in route.dependencies, (route.name, name)
+                checked += 1
+    assert (checked > 0) == (run.env != "lab")
 
 
 def test_knative_services_wait_for_the_control_plane(run: StackRun) -> None:

@@ -88,6 +88,19 @@ def test_example_stack_files_validate_and_carry_the_modeline(repo_root: Path) ->
             "on",
         ),
         ({"knstack:clusters": [{"context": "c"}]}, "name"),
+        ({"knstack:retention": {"releases": 0}}, "minimum of 1"),
+        ({"knstack:retention": {"days": 2}}, "days"),
+        (
+            {
+                "knstack:releases": {
+                    "coffee": {
+                        "stable": "coffee-00002",
+                        "retained": [{"revision": "coffee-00001", "until": 1}],
+                    }
+                }
+            },
+            "until",
+        ),
     ],
 )
 def test_schema_and_model_reject_the_same_mistakes(

@@ -6,6 +6,7 @@
 | HPA   | `knstack.dev/schedule`                  | KEDA ScaledObject: cron + cpu/memory      |
 | KPA   | KEDA HTTP add-on, public routes only    | HTTPScaledObject, traffic via interceptor |
 | KPA   | otherwise                               | fixed replicas, with a warning            |
+| KPA   | on standby (deployed, no traffic)       | fixed replicas                            |
 | other | -                                       | fixed replicas, with a warning            |
 
 Beside it: a reserved instance (reserved.py) for a revision that may scale to zero and
@@ -90,6 +91,8 @@ def plan_scaling(plan: ServingPlan, settings: ClusterSettings) -> ScalingPlan:
         if not rev.autoscaling.is_hpa
     }
     candidates = [key for key, why in refusals.items() if why is None]
+    routed = {(r.namespace, rev) for r in plan.routes for rev in r.routed_revisions()}
+    standby_only = {(r.namespace, rev) for r in plan.routes for rev in r.standby} - routed
     interceptor = plan_interceptor_routes(plan, settings, candidates)
     decisions = {}
     for rev in plan.revisions:
@@ -100,6 +103,10 @@ def plan_scaling(plan: ServingPlan, settings: ClusterSettings) -> ScalingPlan:
             decision = RevisionScaling(rev, autoscaler, schedule=schedule)
         elif key in interceptor:
             decision = RevisionScaling(rev, "keda-http", interceptor=interceptor[key])
+        elif key in standby_only:
+            # Nothing routes to it, so requests could never scale it: it keeps a fixed
+            # floor until its retention ends, ready for a rollback.
+            decision = RevisionScaling(rev, "fixed")
         else:
             why = (
                 refusals[key]

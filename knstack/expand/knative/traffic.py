@@ -23,4 +23,9 @@ def build_traffic(route: RoutePlan) -> list[dict[str, Any]]:
             {"revisionName": split.revision, "latestRevision": False, "percent": split.percent}
         )
         targets.append(target)
+    # A revision on standby (a retained one, the stable one behind a candidate at 100%)
+    # is named at 0%: Knative keeps it active (pkg/reconciler/gc spares it, min-scale
+    # holds) and routes nothing to it.
+    for revision in route.standby:
+        targets.append({"revisionName": revision, "latestRevision": False, "percent": 0})
     return targets
