@@ -1,13 +1,16 @@
-"""Synthetic projects for benchmarks and load tests: N services, three revisions each.
+"""Synthetic projects for benchmarks and load tests: N services.
 
-Each service `svc-NNNNN` has three ledger revisions (images 1.0.0, 1.1.0, 1.2.0) and a
-route split 10/20/70 with the two newest revisions tagged, so every revision gets a
-Deployment, a Service and routing. Generation is deterministic.
+Shape "three" (the default): each service `svc-NNNNN` has three ledger revisions (images
+1.0.0, 1.1.0, 1.2.0) and a route split 10/20/70 with the two newest revisions tagged, so
+every revision gets a Deployment, a Service and routing. Shape "canary" (the peers
+benchmark): two revisions under the HPA class, a 90/10 split with the candidate tagged.
+Generation is deterministic.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from knstack.api.serving import RevisionTemplateSpec
 from knstack.ledger import RevisionLedger, ledger_path, record_template, save_ledger
@@ -16,16 +19,23 @@ from knstack.yamlio import dump_yaml_stream
 NAMESPACE = "bench"
 ENVIRONMENT = "bench"
 VERSIONS = ("1.0.0", "1.1.0", "1.2.0")
+Shape = Literal["three", "canary"]
+_HPA_CLASS = {
+    "autoscaling.knative.dev/class": "hpa.autoscaling.knative.dev",
+    "autoscaling.knative.dev/metric": "cpu",
+    "autoscaling.knative.dev/target": "70",
+}
 
 
-def _template(index: int, version: str) -> dict:
+def _template(index: int, version: str, shape: Shape = "three") -> dict:
+    annotations = {
+        "autoscaling.knative.dev/min-scale": "1",
+        "autoscaling.knative.dev/max-scale": "5",
+    }
+    if shape == "canary":
+        annotations = {**_HPA_CLASS, **annotations}
     return {
-        "metadata": {
-            "annotations": {
-                "autoscaling.knative.dev/min-scale": "1",
-                "autoscaling.knative.dev/max-scale": "5",
-            }
-        },
+        "metadata": {"annotations": annotations},
         "spec": {
             "containerConcurrency": 50,
             "containers": [
@@ -43,24 +53,37 @@ def _template(index: int, version: str) -> dict:
     }
 
 
-def service_document(index: int) -> dict:
+def _traffic(name: str, shape: Shape) -> list[dict]:
+    if shape == "canary":
+        return [
+            {"revisionName": f"{name}-00001", "percent": 90},
+            {"latestRevision": True, "percent": 10, "tag": "candidate"},
+        ]
+    return [
+        {"revisionName": f"{name}-00001", "percent": 10},
+        {"revisionName": f"{name}-00002", "percent": 20, "tag": "previous"},
+        {"latestRevision": True, "percent": 70, "tag": "latest"},
+    ]
+
+
+def _versions(shape: Shape) -> tuple[str, ...]:
+    return VERSIONS[:2] if shape == "canary" else VERSIONS
+
+
+def service_document(index: int, shape: Shape = "three") -> dict:
     name = f"svc-{index:05d}"
     return {
         "apiVersion": "serving.knative.dev/v1",
         "kind": "Service",
         "metadata": {"name": name},
         "spec": {
-            "template": _template(index, VERSIONS[-1]),
-            "traffic": [
-                {"revisionName": f"{name}-00001", "percent": 10},
-                {"revisionName": f"{name}-00002", "percent": 20, "tag": "previous"},
-                {"latestRevision": True, "percent": 70, "tag": "latest"},
-            ],
+            "template": _template(index, _versions(shape)[-1], shape),
+            "traffic": _traffic(name, shape),
         },
     }
 
 
-def write_synthetic_project(root: Path, count: int) -> Path:
+def write_synthetic_project(root: Path, count: int, shape: Shape = "three") -> Path:
     """Create a project with `count` services in `root`; returns `root`."""
     (root / "components").mkdir(parents=True, exist_ok=True)
     (root / "stacks").mkdir(exist_ok=True)
@@ -77,11 +100,11 @@ def write_synthetic_project(root: Path, count: int) -> Path:
     ledger = RevisionLedger(environment=ENVIRONMENT)
     for index in range(count):
         name = f"svc-{index:05d}"
-        for version in VERSIONS:
-            template = RevisionTemplateSpec.model_validate(_template(index, version))
+        for version in _versions(shape):
+            template = RevisionTemplateSpec.model_validate(_template(index, version, shape))
             ledger = record_template(ledger, f"{NAMESPACE}/{name}", name, template).ledger
     save_ledger(ledger_path(root / "stacks", ENVIRONMENT), ledger)
     (root / "components" / "services.yaml").write_text(
-        dump_yaml_stream(service_document(i) for i in range(count)), encoding="utf-8"
+        dump_yaml_stream(service_document(i, shape) for i in range(count)), encoding="utf-8"
     )
     return root

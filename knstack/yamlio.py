@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from knstack.yamlemit import BlockWriter
+
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
 _BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # type: ignore[assignment]
 
@@ -33,8 +35,8 @@ def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
 _Dumper.add_representer(str, _represent_str)
 
 
-def dump_yaml(data: Any) -> str:
-    """Block-style YAML in the dict's own key order (builders fix the order)."""
+def pyyaml_dump(data: Any) -> str:
+    """Block-style YAML in the dict's own key order, by PyYAML (the reference output)."""
     return yaml.dump(
         data,
         Dumper=_Dumper,
@@ -43,6 +45,17 @@ def dump_yaml(data: Any) -> str:
         allow_unicode=True,
         width=4096,
     )
+
+
+_writer = BlockWriter(pyyaml_dump)
+
+
+def dump_yaml(data: Any) -> str:
+    """Block-style YAML in the dict's own key order (builders fix the order).
+
+    Same bytes as `pyyaml_dump`, written directly for plain manifest data.
+    """
+    return _writer.document(data)
 
 
 def dump_yaml_stream(documents: Iterable[Any]) -> str:
