@@ -9,6 +9,7 @@ Generation is deterministic.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -108,3 +109,13 @@ def write_synthetic_project(root: Path, count: int, shape: Shape = "three") -> P
         dump_yaml_stream(service_document(i, shape) for i in range(count)), encoding="utf-8"
     )
     return root
+
+
+def knative_history_documents(count: int) -> Iterator[dict]:
+    """The peers benchmark's input as plain Knative YAML: per service, the first revision's
+    Service, then the second's with a 90/10 split (successive documents are history)."""
+    for index in range(count):
+        first = service_document(index, "canary")
+        first["spec"] = {"template": _template(index, VERSIONS[0], "canary")}
+        yield first
+        yield service_document(index, "canary")

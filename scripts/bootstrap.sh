@@ -6,6 +6,7 @@
 #   scripts/bootstrap.sh               the main job's needs: .venv and kubeconform (~1-2 min cold)
 #   scripts/bootstrap.sh pulumi        also the Pulumi CLI, Python host and kubernetes plugin
 #   scripts/bootstrap.sh tests         everything the test suite runs (what scripts/test.sh uses)
+#   scripts/bootstrap.sh bench         the peers benchmark's Helm and cdk8s (bench/peers_bench.py)
 #   scripts/bootstrap.sh --all         every tool (see scripts/bootstrap-tools.sh --list)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,6 +24,17 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[pulumi,dev]'
   echo "$want" > "$stamp"
 fi
+
+# The benchmark's Python peer (cdk8s) only when the bench group is asked for.
+case " $* " in
+  *" bench "*|*" all "*|*" --all "*)
+    bench_stamp=".venv/.knstack-bootstrap-bench"
+    if [ ! -f "$bench_stamp" ] || [ "$(cat "$bench_stamp")" != "$want" ]; then
+      echo "bootstrap: installing the benchmark's Python peers (cdk8s)" >&2
+      .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+      echo "$want" > "$bench_stamp"
+    fi ;;
+esac
 
 if [ -x scripts/bootstrap-tools.sh ] && [ "${KNSTACK_SKIP_TOOLS:-0}" != "1" ]; then
   scripts/bootstrap-tools.sh "$@"

@@ -1,0 +1,235 @@
+"""Peers benchmark: knstack render against `helm template` and cdk8s synth on the same objects.
+
+For each N: N Knative Services with two revisions each (the second a 10% canary with a tag,
+the HPA class), given to knstack as plain Knative YAML (`knstack render -f`), to Helm as the
+values of the chart in bench/peers/chart, and to cdk8s as the same values read by
+bench/peers/cdk8s_app.py. The three outputs are checked to hold the same objects, then each
+command is timed as a whole process (min and median wall seconds of --runs runs, peak RSS).
+Also: `knstack validate DIR` against kubeconform alone on the same directory and schemas,
+and `knstack --help` start-up.
+
+Usage: .venv/bin/python bench/peers_bench.py [--runs R] [--cdk8s-max N] [N ...]
+Needs: `scripts/bootstrap.sh bench` (builds Helm) and, for cdk8s, `pip install -e .[bench]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from knstack.synthetic import knative_history_documents
+from knstack.yamlio import dump_yaml_stream
+
+REPO = Path(__file__).resolve().parent.parent
+PEERS = REPO / "bench" / "peers"
+HELM = REPO / ".tools" / "bin" / "helm"
+KUBECONFORM = REPO / ".tools" / "bin" / "kubeconform"
+KNSTACK = [sys.executable, "-m", "knstack"]
+
+
+def chart_values(count: int) -> dict[str, Any]:
+    """The Helm/cdk8s values for the same services `knative_history_documents` describes."""
+    services = []
+    for index in range(count):
+        name = f"svc-{index:05d}"
+        services.append(
+            {
+                "name": name,
+                "revisions": [
+                    {"name": f"{name}-00001", "generation": 1, "version": "1.0.0", "percent": 90},
+                    {
+                        "name": f"{name}-00002",
+                        "generation": 2,
+                        "version": "1.1.0",
+                        "percent": 10,
+                        "tag": "candidate",
+                    },
+                ],
+            }
+        )
+    return {
+        "namespace": "default",
+        "domain": "example.com",
+        "registry": "registry.example.com/bench",
+        "parentRefs": [
+            {
+                "group": "gateway.networking.k8s.io",
+                "kind": "Gateway",
+                "name": "knstack-gateway",
+                "namespace": "knstack-system",
+            }
+        ],
+        "resources": {
+            "requests": {"cpu": "50m", "memory": "64Mi"},
+            "limits": {"cpu": "250m", "memory": "128Mi"},
+        },
+        "autoscaling": {
+            "annotations": {
+                "autoscaling.knative.dev/class": "hpa.autoscaling.knative.dev",
+                "autoscaling.knative.dev/max-scale": "5",
+                "autoscaling.knative.dev/metric": "cpu",
+                "autoscaling.knative.dev/min-scale": "1",
+                "autoscaling.knative.dev/target": "70",
+            },
+            "min": 1,
+            "max": 5,
+            "target": 70,
+        },
+        "services": services,
+    }
+
+
+def run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MiB) of one process; exits on failure."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=REPO
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{stderr}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def timed(args: list[str], runs: int, clean: Path | None = None, env=None) -> dict[str, float]:
+    walls, peaks = [], []
+    for _ in range(runs):
+        if clean is not None:
+            shutil.rmtree(clean, ignore_errors=True)
+        wall, peak = run(args, env)
+        walls.append(wall)
+        peaks.append(peak)
+    return {"min": min(walls), "median": statistics.median(walls), "peak_mib": max(peaks)}
+
+
+def objects_in(directory: Path) -> Counter[str]:
+    """Every object under `directory` as canonical JSON (key order and layout ignored)."""
+    found: Counter[str] = Counter()
+    for path in sorted(directory.rglob("*.yaml")):
+        if path.name == "kustomization.yaml":
+            continue
+        for doc in yaml.load_all(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader):
+            if doc:
+                found[json.dumps(doc, sort_keys=True)] += 1
+    return found
+
+
+def same_objects(name: str, reference: Counter[str], other: Counter[str]) -> None:
+    if reference != other:
+        missing = list((reference - other).elements())[:1]
+        extra = list((other - reference).elements())[:1]
+        raise SystemExit(
+            f"{name} differs from knstack:\nonly knstack: {missing}\nonly {name}: {extra}"
+        )
+
+
+def has_cdk8s() -> bool:
+    probe = [sys.executable, "-c", "import cdk8s"]
+    return subprocess.run(probe, capture_output=True, check=False).returncode == 0
+
+
+def prepare(work: Path, count: int) -> dict[str, list[str]]:
+    """Inputs for each tool in `work`; returns each tool's render command."""
+    (work / "input.yaml").write_text(dump_yaml_stream(knative_history_documents(count)))
+    values = chart_values(count)
+    (work / "values.json").write_text(json.dumps(values))
+    (work / "values.yaml").write_text(yaml.safe_dump(values, sort_keys=False))
+    return {
+        "knstack": [*KNSTACK, "render", "-f", str(work / "input.yaml"), "--out", str(work / "knstack")],
+        "helm": [str(HELM), "template", "bench", str(PEERS / "chart"), "-f", str(work / "values.yaml"),
+                 "--output-dir", str(work / "helm")],
+        "cdk8s": [sys.executable, str(PEERS / "cdk8s_app.py"), str(work / "values.json"), str(work / "cdk8s")],
+    }  # fmt: skip
+
+
+def compare(
+    count: int, runs: int, with_cdk8s: bool, with_validate: bool
+) -> dict[str, dict[str, float]]:
+    env = {**os.environ, "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1"}
+    with tempfile.TemporaryDirectory(prefix="knstack-peers-") as tmp:
+        work = Path(tmp)
+        commands = prepare(work, count)
+        tools = ["knstack", "helm"] + (["cdk8s"] if with_cdk8s else [])
+        results = {t: timed(commands[t], runs, work / t, env) for t in tools}
+        reference = objects_in(work / "knstack")
+        for tool in tools[1:]:
+            same_objects(tool, reference, objects_in(work / tool))
+        results["objects"] = {"count": float(sum(reference.values()))}
+        if with_validate:
+            results |= validate_figures(work / "knstack" / "files", runs, env)
+    return results
+
+
+def validate_figures(directory: Path, runs: int, env: dict[str, str]) -> dict[str, dict]:
+    sys.path.insert(0, str(REPO / "bench"))
+    from validate_bench import DEFAULT_CRDS, bare_kubeconform
+
+    cache = directory.parent.parent / "schema-cache"
+    env = {**env, "KNSTACK_CACHE_DIR": str(cache), "KNSTACK_CRDS": str(DEFAULT_CRDS)}
+    validate = [*KNSTACK, "validate", str(directory)]
+    run(validate, env)  # fills the schema cache both commands read
+    return {
+        "knstack validate": timed(validate, runs, env=env),
+        "kubeconform": timed(bare_kubeconform(directory, cache, DEFAULT_CRDS), runs, env=env),
+    }
+
+
+def report(count: int, results: dict[str, dict[str, float]]) -> None:
+    objects = int(results.pop("objects")["count"])
+    print(f"\nN = {count} services, {objects} objects")
+    print(f"  {'command':<18} {'min s':>8} {'median s':>9} {'peak MiB':>9}")
+    for tool, figures in results.items():
+        print(
+            f"  {tool:<18} {figures['min']:>8.2f} {figures['median']:>9.2f} {figures['peak_mib']:>9}"
+        )
+    knstack = results["knstack"]["median"]
+    for peer in ("helm", "cdk8s"):
+        if peer in results:
+            print(f"  knstack / {peer}: {knstack / results[peer]['median']:.2f}")
+    if "kubeconform" in results:
+        ratio = results["knstack validate"]["median"] / results["kubeconform"]["median"]
+        print(f"  knstack validate / kubeconform: {ratio:.2f} (goal <= 1.2)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("counts", nargs="*", type=int, default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cdk8s-max", type=int, default=1000, help="largest N given to cdk8s")
+    args = parser.parse_args()
+    if not HELM.exists():
+        raise SystemExit("helm is not built: run scripts/bootstrap.sh bench")
+    with_cdk8s = has_cdk8s()
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; {args.runs} runs each")
+    if not with_cdk8s:
+        print("cdk8s is not installed (pip install -e '.[bench]'): skipping it")
+    help_figures = timed([*KNSTACK, "--help"], max(args.runs, 5))
+    print(f"knstack --help: median {help_figures['median']:.3f} s (goal < 0.3 s)")
+    medians: dict[int, float] = {}
+    for count in args.counts:
+        cdk8s = with_cdk8s and count <= args.cdk8s_max
+        results = compare(count, args.runs, cdk8s, count == max(args.counts))
+        medians[count] = results["knstack"]["median"]
+        report(count, results)
+    if 1000 in medians and 10000 in medians:
+        ratio = medians[10000] / medians[1000]
+        print(f"\nscaling: time(10k) / time(1k) = {ratio:.1f} (goal <= 10.5)")
+
+
+if __name__ == "__main__":
+    main()
