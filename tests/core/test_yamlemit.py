@@ -20,8 +20,11 @@ from knstack.yamlio import dump_yaml, pyyaml_dump
 # escapes, non-ASCII and non-printable ones.
 _TRICKY = "aZ09 .:-#&*!|>'\"%@`,?[]{}/=+_~\t\\\x00\x85é☕\U0001f600"
 _words = st.sampled_from(
-    ["", "yes", "No", "TRUE", "off", "null", "~", "1", "0x1F", "1.0.0", "1e3", ".inf", "-", "? a"]
-    + ["2026-12-03", "12:30", "<<", "=", "a: b", "a #b", " a", "a ", "- a", "v1", "64Mi"]
+    [
+        *("", "yes", "No", "TRUE", "off", "null", "~", "1", "0x1F", "1.0.0", "1e3", ".inf"),
+        *("-", "? a", "2026-12-03", "12:30", "<<", "=", "a: b", "a #b", " a", "a ", "- a"),
+        *("v1", "64Mi"),
+    ]
 )
 _strings = _words | st.text(alphabet=_TRICKY, max_size=12) | st.text(max_size=6)
 _scalars = _strings | st.integers() | st.booleans() | st.none() | st.floats(allow_nan=False)
