@@ -9,13 +9,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import typer
 from rich.console import Console
 
 from knstack.errors import InputError, KnstackError
-from knstack.stack import Project, find_project
+
+if TYPE_CHECKING:
+    from knstack.stack import Project
 
 EXIT_OK = 0
 EXIT_CHECKS_FAILED = 1
@@ -56,6 +59,8 @@ PROJECT_DIR_OPTION = typer.Option(
 
 
 def open_project(project_dir: Path | None) -> Project:
+    from knstack.stack import find_project
+
     return find_project(project_dir)
 
 

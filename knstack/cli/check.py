@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from knstack.cli.app import (
     EXIT_CHECKS_FAILED,
@@ -23,10 +22,6 @@ from knstack.cli.app import (
     warn,
 )
 from knstack.errors import InputError, Problem
-from knstack.fsutil import atomic_write_text
-from knstack.policy import all_rules, check_environment, check_files
-from knstack.policy.formats import render_report
-from knstack.policy.formats.human import human_renderable
 
 
 class CheckFormat(str, Enum):
@@ -82,6 +77,11 @@ def check(
     ] = None,
 ) -> int:
     """Check policies: exit 1 when a mandatory rule fails, 0 otherwise (2 on bad input)."""
+    from knstack.fsutil import atomic_write_text
+    from knstack.policy import check_environment, check_files
+    from knstack.policy.formats import render_report
+    from knstack.policy.formats.human import human_renderable
+
     if list_rules:
         _print_rules()
         return EXIT_OK
@@ -112,6 +112,10 @@ def check(
 
 
 def _print_rules() -> None:
+    from rich.table import Table
+
+    from knstack.policy import all_rules
+
     table = Table(show_lines=False)
     for column in ("Rule", "Default level", "Concern", "Looks at", "Checks"):
         table.add_column(column, overflow="fold")

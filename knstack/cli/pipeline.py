@@ -11,8 +11,6 @@ from rich.markup import escape
 
 from knstack.cli.app import EXIT_OK, PROJECT_DIR_OPTION, app, open_project, stderr
 from knstack.errors import InputError, Problem
-from knstack.fsutil import atomic_write_text
-from knstack.promote.pipelines import github_workflow, pipeline_model, tekton_pipeline
 
 
 class PipelineFormat(str, Enum):
@@ -42,6 +40,9 @@ def pipeline(
     project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
     """Write a pipeline: checks on pull requests, then promotion per environment and wave."""
+    from knstack.fsutil import atomic_write_text
+    from knstack.promote.pipelines import github_workflow, pipeline_model, tekton_pipeline
+
     project = open_project(project_dir)
     model = pipeline_model(project)
     text = (

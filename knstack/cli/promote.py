@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 
 from knstack.cli.app import EXIT_OK, PROJECT_DIR_OPTION, app, open_project, stderr, stdout
-from knstack.promote import STABLE, GateFailed, Outcome, StepOptions, advance, promote, rollback
-from knstack.promote.gates import GateResult
-from knstack.promote.state import load_state
-from knstack.promote.steps import Target
-from knstack.stack import Project
-from knstack.validate import SchemaOptions
+
+if TYPE_CHECKING:
+    from knstack.promote import Outcome, StepOptions
+    from knstack.promote.gates import GateResult
+    from knstack.promote.steps import Target
+    from knstack.stack import Project
 
 FORCE_OPTION = typer.Option(
     False,
@@ -57,6 +58,9 @@ def _options(
     lock_timeout: float,
     wait: bool = False,
 ) -> StepOptions:
+    from knstack.promote import StepOptions
+    from knstack.validate import SchemaOptions
+
     return StepOptions(
         force=force,
         reason=reason,
@@ -127,6 +131,8 @@ def promote_command(
     project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
     """Start the revision that passed the previous environment at the first stage (and wave) of --to."""
+    from knstack.promote import promote
+
     project = open_project(project_dir)
     options = _options(force, reason, crds, download_crds, dry_run, lock_timeout)
     gates = _gate_printer(f"promote {service} to {to}")
@@ -170,6 +176,8 @@ def advance_command(
     project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
     """Move the candidate to the next stage; after the last stage of a wave, the next wave; after the last wave, stable."""
+    from knstack.promote import STABLE, advance
+
     if stable and (stage or wave):
         raise typer.BadParameter(
             "give --stable or --stage (not both)", param_hint="--stable / --stage"
@@ -211,6 +219,8 @@ def rollback_command(
     A rolled-back candidate is not promoted again without --force. Without a candidate, the
     release returns to its previous stable revision.
     """
+    from knstack.promote import rollback
+
     project = open_project(project_dir)
     options = _options(force, reason, crds, download_crds, dry_run, lock_timeout)
     gates = _gate_printer(f"rollback {service} in {stack}")
@@ -221,6 +231,8 @@ def rollback_command(
 
 
 def _guarded(call: Callable[[], Outcome]) -> Outcome:
+    from knstack.promote import GateFailed
+
     try:
         return call()
     except GateFailed:
@@ -231,6 +243,8 @@ def _guarded(call: Callable[[], Outcome]) -> Outcome:
 def _stage_target(
     project: Project, stack: str, service: str, stage: int, wave: int | None
 ) -> Target:
+    from knstack.promote.state import load_state
+
     release = load_state(project, stack).release(service)
     current_wave = release.wave if release is not None else 1
     return (wave or current_wave, stage)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import Progress
 
-from knstack.build import EnvironmentBuild, build_environment, build_files
 from knstack.cli.app import (
     EXIT_OK,
     PROJECT_DIR_OPTION,
@@ -20,8 +19,9 @@ from knstack.cli.app import (
     warn,
 )
 from knstack.errors import InputError, Problem
-from knstack.ledger import save_ledger
-from knstack.render import stream, write_environment
+
+if TYPE_CHECKING:
+    from knstack.build import EnvironmentBuild
 
 
 class OutputFormat(str, Enum):
@@ -74,6 +74,10 @@ def render(
     project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
     """Render manifests: one file per object under DIR/<env>/<cluster>/, atomically."""
+    from knstack.build import build_environment, build_files
+    from knstack.ledger import save_ledger
+    from knstack.render import stream
+
     if bool(stack) == bool(files):
         raise typer.BadParameter(
             "give either --stack ENV or -f FILE (not both)", param_hint="--stack / -f"
@@ -108,6 +112,10 @@ def render(
 
 
 def _write(build: EnvironmentBuild, out: Path, fmt: OutputFormat) -> Path:
+    from rich.progress import Progress
+
+    from knstack.render import write_environment
+
     if out.exists() and not out.is_dir():
         raise InputError(Problem("is not a directory", file=str(out)))
     if not stderr.is_terminal:

@@ -18,7 +18,6 @@ from knstack.cli.app import (
     stdout,
 )
 from knstack.errors import InputError
-from knstack.validate.input_schemas import SCHEMA_DIR, generate, stale_schemas, write_schemas
 
 
 class SchemaName(str, Enum):
@@ -44,6 +43,8 @@ def schema(
     project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
     """Print, write or check the JSON Schemas of stack files, Knative objects and ledgers."""
+    from knstack.validate.input_schemas import generate, stale_schemas, write_schemas
+
     if sum([name is not None, write, check]) != 1:
         raise typer.BadParameter(
             "give one of NAME, --write or --check", param_hint="NAME / --write / --check"
@@ -71,6 +72,8 @@ def schema(
 
 
 def _default_directory(project_dir: Path | None) -> Path:
+    from knstack.validate.input_schemas import SCHEMA_DIR
+
     try:
         return open_project(project_dir).root / SCHEMA_DIR
     except InputError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -22,8 +23,9 @@ from knstack.cli.app import (
     open_project,
     stderr,
 )
-from knstack.promote.diff import promotion_diff
-from knstack.promote.status import StatusRecord, last_moved, status_records
+
+if TYPE_CHECKING:
+    from knstack.promote.status import StatusRecord
 
 
 class StatusFormat(str, Enum):
@@ -48,6 +50,8 @@ def status(
     project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
     """Services by environment and cluster: stable, candidate, stage, candidate's percent, state, retained revisions, last move."""
+    from knstack.promote.status import status_records
+
     records, problems = status_records(open_project(project_dir), stack or None, service)
     if fmt is StatusFormat.json:
         typer.echo(json.dumps([r.to_dict() for r in records], indent=2))
@@ -60,6 +64,8 @@ def status(
 
 def _table(records: list[StatusRecord]) -> str:
     """Aligned columns, as `kubectl get` prints them (whole cells, fine for grep and awk)."""
+    from knstack.promote.status import last_moved
+
     rows = [
         [
             "ENV",
@@ -116,6 +122,8 @@ def diff(
     project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
     """What promoting from SOURCE to TARGET would change: release state, ledger, revision templates, rendered manifests."""
+    from knstack.promote.diff import promotion_diff
+
     result = promotion_diff(open_project(project_dir), source, target, service)
     typer.echo(result.text(), nl=False)
     return EXIT_CHECKS_FAILED if exit_code and result.changed else EXIT_OK

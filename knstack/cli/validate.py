@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from knstack.build import build_environment
 from knstack.cli.app import (
     EXIT_CHECKS_FAILED,
     EXIT_OK,
@@ -26,8 +26,9 @@ from knstack.cli.app import (
     warn,
 )
 from knstack.cli.render import BackendChoice, GatewayChoice
-from knstack.fsutil import atomic_write_text
-from knstack.validate import SchemaOptions, ValidationReport, validate_build, validate_paths
+
+if TYPE_CHECKING:
+    from knstack.validate import ValidationReport
 
 
 class ReportFormat(str, Enum):
@@ -75,6 +76,9 @@ def validate(
     project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
     """Check manifests against Kubernetes and CRD schemas with kubeconform -strict."""
+    from knstack.build import build_environment
+    from knstack.validate import SchemaOptions, validate_build, validate_paths
+
     paths = paths or []
     if bool(stack) == bool(paths):
         raise typer.BadParameter(
@@ -107,6 +111,8 @@ def validate(
 
 
 def _emit(report: ValidationReport, fmt: ReportFormat, output: Path | None) -> None:
+    from knstack.fsutil import atomic_write_text
+
     if fmt is ReportFormat.text:
         print_report(report, stdout)
         return
