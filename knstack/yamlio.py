@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from knstack.yamlconstruct import ScalarTagCache, construct_document
 from knstack.yamlemit import BlockWriter
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
@@ -21,9 +22,18 @@ class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
         return True
 
 
+class _FastLoader(ScalarTagCache, _Loader):  # type: ignore[misc, valid-type]
+    """The C loader, remembering each plain scalar's tag (knstack/yamlconstruct.py)."""
+
+
 def load_yaml(text: str) -> Any:
-    """Parse one YAML document with the C loader when available (much faster)."""
-    return yaml.load(text, Loader=_Loader)
+    """Parse one YAML document with the C parser and knstack's fast constructor."""
+    loader = _FastLoader(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else construct_document(loader, node, unique_keys=False)
+    finally:
+        loader.dispose()
 
 
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:

@@ -5,7 +5,7 @@ Every problem names the file (with the document's line), the object and the fiel
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,17 +17,21 @@ from knstack.api.context import DEFAULT_CONTEXT, ServingContext
 from knstack.api.serving import SERVING_API_VERSION, SERVING_KINDS, ServingObject
 from knstack.api.validation import validate_object
 from knstack.errors import InputError, Problem, field_path
+from knstack.yamlconstruct import ScalarTagCache, construct_document
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
 
 
-class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
-    """SafeLoader that rejects duplicate keys, as Kubernetes' strict decoding does."""
+class _StrictLoader(ScalarTagCache, _Loader):  # type: ignore[misc, valid-type]
+    """SafeLoader that rejects duplicate keys, as Kubernetes' strict decoding does (the
+    fast constructor in knstack/yamlconstruct.py checks them too; this is its fallback)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, Hashable):
+                break  # PyYAML's own check below reports "found unhashable key"
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None,
@@ -68,7 +72,7 @@ def read_yaml_documents(text: str, file: str) -> list[tuple[dict[str, Any] | Any
     try:
         while loader.check_node():
             node = loader.get_node()
-            data = loader.construct_document(node)
+            data = construct_document(loader, node, unique_keys=True)
             if data is not None:
                 documents.append((data, node.start_mark.line + 1))
     except yaml.YAMLError as err:

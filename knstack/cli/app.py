@@ -6,8 +6,11 @@ Exit codes (a contract scripts rely on): 0 ok, 1 checks failed, 2 bad input or u
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,10 +105,29 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Run a command without CPython's cyclic garbage collector.
+
+    A render allocates hundreds of thousands of small dicts and lists that form no cycles
+    (manifests are trees); each full collection walks all of them again, which made the
+    build about a third slower at 1000 services. Reference counting still frees everything;
+    a command is short-lived, and the collector is back on when it returns.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app and turn every outcome into an exit code."""
     try:
-        result = app(args=argv, prog_name="knstack", standalone_mode=False)
+        with _cyclic_gc_paused():
+            result = app(args=argv, prog_name="knstack", standalone_mode=False)
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.exceptions.UsageError as err:

@@ -6,13 +6,19 @@ an interrupted render leaves the previous output exactly as it was.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Literal
 
 from knstack.build import EnvironmentBuild
-from knstack.fsutil import remove_stale_staging, replace_directory, staging_directory
+from knstack.fsutil import (
+    remove_stale_staging,
+    replace_directory,
+    staging_directory,
+    write_new_file,
+)
 from knstack.render.layout import file_name, ordered
 from knstack.yamlio import dump_json, dump_yaml, dump_yaml_stream
 
@@ -62,10 +68,14 @@ def write_environment(
         items: Iterable[tuple[str, str]] = sorted(files.items())
         if progress is not None:
             items = progress(items)
+        made: set[str] = set()
         for relative, text in items:
-            path = staged / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            path = os.path.join(staged, relative)
+            parent = os.path.dirname(path)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            write_new_file(path, text.encode("utf-8"))
         replace_directory(staged, target)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
