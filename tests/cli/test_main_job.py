@@ -64,3 +64,24 @@ def test_example_validates_every_object_without_shared(
     assert [env for _, env, _ in summaries] == list(EXAMPLE_ENVIRONMENTS)
     assert all(total == valid and int(total) > 0 for total, _, valid in summaries)
     assert "skipping validate" not in example_run.stderr
+
+
+def test_quiet_prints_no_warnings(
+    example_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`knstack -q` keeps scripts' logs to errors and results: the test environment's
+    warning (a KPA revision on a cluster without the KEDA HTTP add-on) is not printed."""
+    from knstack.cli import main
+
+    stack = example_project / "stacks" / "Pulumi.test.yaml"
+    args = ["render", "--stack", "test", "-C", str(example_project), "--out", str(tmp_path)]
+    stack.write_text(
+        stack.read_text().replace(
+            "    - name: test-1\n", "    - name: test-1\n      kedaHttpAddOn: {enabled: false}\n"
+        )
+    )
+    assert main(args) == 0
+    assert "warning:" in capsys.readouterr().err
+    assert main(["--quiet", *args]) == 0
+    err = capsys.readouterr().err
+    assert "warning:" not in err and "rendered" in err
