@@ -22,8 +22,8 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from knstack.errors import InputError, Problem
-from knstack.expand.labels import REVISION_LABEL
 from knstack.pulumi.attribution import Manifest, object_ref
+from knstack.vocabulary import REVISION_LABEL
 
 _HEAD_KEYS = ("apiVersion", "kind")
 _CUSTOM_RESOURCE_KEYS = frozenset({"apiVersion", "kind", "metadata", "spec"})
