@@ -1,0 +1,97 @@
+"""Renders are byte-identical across refactors: every example environment under each
+backend and gateway, and every Knative docs sample under each backend, hashes to the
+sha256 pinned in `render_pins.json`.
+
+A changed pin is a changed render. Update the pins only for a bug fix that changes
+output on purpose, with the fix named in the commit message:
+
+    .venv/bin/python -m tests.core.test_render_pins --update
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from knstack.build import build_environment, build_files
+from knstack.errors import InputError
+from knstack.render.writer import rendered_files, stream
+from knstack.stack import find_project
+from tests.conftest import CORPUS, REPO
+
+PINS = Path(__file__).with_name("render_pins.json")
+ENVIRONMENTS = ("test", "staging", "prod", "lab")
+BACKENDS = ("kubernetes", "knative")
+GATEWAYS = ("gateway-api", "istio", "nginx", "alb")
+
+
+def _digest(files: dict[str, str]) -> str:
+    sha = hashlib.sha256()
+    for path in sorted(files):
+        sha.update(path.encode() + b"\0" + files[path].encode() + b"\0")
+    return sha.hexdigest()
+
+
+def _copy_project(target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPO / "Pulumi.yaml", target / "Pulumi.yaml")
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(REPO / "components", target / "components", ignore=ignore)
+    shutil.copytree(REPO / "stacks", target / "stacks")
+    return target
+
+
+def _environment_renders(root: Path) -> Iterator[tuple[str, str]]:
+    project = find_project(root)
+    for env in ENVIRONMENTS:
+        for backend in BACKENDS:
+            for gateway in (None, *GATEWAYS):
+                key = f"env {env} backend {backend} gateway {gateway or 'stack'}"
+                try:
+                    build = build_environment(project, env, backend=backend, gateway=gateway)
+                except InputError as refused:  # a refusal is pinned too: its message
+                    message = str(refused).replace(str(root), "<project>")
+                    yield key, "refused " + _digest({"message": message})
+                    continue
+                yield key, _digest(rendered_files(build))
+
+
+def _sample_renders() -> Iterator[tuple[str, str]]:
+    for sample in sorted(CORPUS.glob("*.yaml")):
+        for backend in BACKENDS:
+            build = build_files([sample], backend=backend)
+            yield f"sample {sample.stem} backend {backend}", _digest({"stream": stream(build)})
+
+
+def _renders(root: Path) -> dict[str, str]:
+    return dict([*_environment_renders(root), *_sample_renders()])
+
+
+def test_every_render_matches_its_pin(tmp_path: Path) -> None:
+    pinned: dict[str, str] = json.loads(PINS.read_text(encoding="utf-8"))
+    rendered = _renders(_copy_project(tmp_path / "project"))
+    assert sorted(rendered) == sorted(pinned), "the set of renders changed: update the pins"
+    changed = [key for key in pinned if rendered[key] != pinned[key]]
+    assert changed == [], f"renders changed (not byte-identical): {changed}"
+
+
+def test_the_pins_cover_every_backend_gateway_and_a_refusal() -> None:
+    pinned: dict[str, str] = json.loads(PINS.read_text(encoding="utf-8"))
+    assert len([k for k in pinned if k.startswith("env ")]) == 4 * 2 * 5
+    assert any(v.startswith("refused ") for v in pinned.values())
+    assert len([k for k in pinned if k.startswith("sample ")]) >= 60
+
+
+if __name__ == "__main__":  # pragma: no cover - the maintainer's update command
+    if sys.argv[1:] != ["--update"]:
+        sys.exit("usage: python -m tests.core.test_render_pins --update")
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        renders = _renders(_copy_project(Path(scratch) / "project"))
+    PINS.write_text(json.dumps(renders, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"pinned {len(renders)} renders in {PINS}")
