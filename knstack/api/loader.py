@@ -242,7 +242,9 @@ def _problem_from_pydantic(error: Any, source: Source, label: str) -> Problem:
     )
     message = _PYDANTIC_MESSAGES.get(error["type"], error["msg"])
     if error["type"] in _EXPECTED_TYPES and "input" in error:
-        message = f'must be of type {_EXPECTED_TYPES[error["type"]]}: "{_json_type(error["input"])}"'
+        message = (
+            f'must be of type {_EXPECTED_TYPES[error["type"]]}: "{_json_type(error["input"])}"'
+        )
     if (
         error["type"] not in _PYDANTIC_MESSAGES
         and "input" in error
