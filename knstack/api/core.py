@@ -256,7 +256,7 @@ class Container(KubeModel):
     termination_message_policy: str | None = None
     image_pull_policy: str | None = None
     security_context: SecurityContext | None = None
-    # Not allowed by Knative (facts 4); declared so the validator names them.
+    # Not allowed by Knative (knative/serving pkg/apis/serving/k8s_validation.go); declared so the validator names them.
     lifecycle: FreeForm | None = None
     stdin: bool | None = None
     stdin_once: bool | None = None

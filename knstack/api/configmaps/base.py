@@ -5,7 +5,7 @@ keys (`stable-window`, `kubernetes.podspec-affinity`, ...). Values are parsed th
 Knative's `configmap.Parse` does (strconv booleans, Go durations, floats as strings) and
 written back as the strings a ConfigMap holds. Only keys that were set are written as
 top-level data: Knative's built-in defaults apply to the rest, exactly as upstream ships
-the ConfigMaps with nothing but an `_example` block (facts 6.3).
+the ConfigMaps with nothing but an `_example` block (knative/serving config/core/configmaps/).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Metadata rules: names, labels, and which annotations Knative accepts where (facts 3.1, 5)."""
+"""Metadata rules: names, labels, and which annotations Knative accepts where (knative/serving pkg/apis/autoscaling/annotation_validation.go; knative/serving pkg/apis/serving/v1/revision_types.go)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Revision spec rules: Knative's restricted PodSpec (facts 4) and its serving settings (facts 5)."""
+"""Revision spec rules: Knative's restricted PodSpec (knative/serving pkg/apis/serving/k8s_validation.go) and its serving settings (knative/serving pkg/apis/serving/v1/revision_types.go)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Traffic rules (Knative route_validation.go, facts 2.1)."""
+"""Traffic rules (Knative route_validation.go, knative/serving pkg/apis/serving/v1/route_validation.go)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The revision template a Knative object carries: the ledger's, under the ledger's name.
 
 The template's BYO name (`metadata.name`) is the ledger's revision name, so Knative
-creates exactly the revision the ledger records (facts 1.2). Knative rejects a changed
+creates exactly the revision the ledger records (knative/serving pkg/reconciler/configuration/resources/revision.go). Knative rejects a changed
 template under an unchanged name, so anything knstack adds here is a function of the
 ledger template alone, never of environment settings.
 """
