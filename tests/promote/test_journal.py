@@ -63,8 +63,18 @@ def test_a_step_killed_after_any_write_is_finished_by_the_next_run(
     audit_before = len(audit_lines(p))
     assert not ledger_has(p, C3)
     run = subprocess.run(
-        [sys.executable, "-c", DRIVER, str(killed_after), "promote", "coffee", "--to", "test"]
-        + ["-C", str(p)],
+        [
+            sys.executable,
+            "-c",
+            DRIVER,
+            str(killed_after),
+            "promote",
+            "coffee",
+            "--to",
+            "test",
+            "-C",
+            str(p),
+        ],
         env={**os.environ, **gate_env},
         capture_output=True,
         text=True,
