@@ -14,9 +14,9 @@ from typing import Any
 from knstack.api.autoscaling import SETTING_KEYS, Autoscaling, lookup
 from knstack.api.knstack_annotations import reserved_instance
 from knstack.errors import InputError, Problem
-from knstack.expand.deployment import RESTRICTED_CONTAINER_SECURITY
 from knstack.expand.labels import sorted_map
 from knstack.resolve.model import RevisionPlan
+from knstack.vocabulary import RESTRICTED_CONTAINER_SECURITY
 
 MAX_NAME = 63
 
