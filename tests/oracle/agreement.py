@@ -35,15 +35,20 @@ class KnownDifference:
     knative: str  # "accepts" or "rejects": Knative's side of the difference
     mutations: tuple[str, ...] = ()  # a generated case carrying all of these
     cases: tuple[str, ...] = ()  # or one of these case ids (corpus, bad-input cases)
+    mutations_any: tuple[str, ...] = ()  # or a generated case carrying one of these
+    kinds: tuple[str, ...] = ()  # only cases of these kinds (all when empty)
     case_prefix: str = ""  # or a case whose id starts with this ...
     knative_message: str = ""  # ... and whose Knative error contains this
-
 
     def explains(self, outcome: Outcome) -> bool:
         side = "accepts" if outcome.knative.accepted else "rejects"
         if outcome.agree or side != self.knative:
             return False
         if outcome.case.id in self.cases:
+            return True
+        if self.kinds and outcome.case.document.get("kind") not in self.kinds:
+            return False
+        if set(self.mutations_any) & set(outcome.case.mutations):
             return True
         if self.knative_message and outcome.case.id.startswith(self.case_prefix):
             return any(self.knative_message in m for m in outcome.knative.messages)
@@ -60,6 +65,8 @@ def load_known_differences(path: Path = KNOWN_DIFFERENCES) -> list[KnownDifferen
             knative=e["knative"],
             mutations=tuple(e.get("mutations", ())),
             cases=tuple(e.get("cases", ())),
+            mutations_any=tuple(e.get("mutations_any", ())),
+            kinds=tuple(e.get("kinds", ())),
             case_prefix=e.get("case_prefix", ""),
             knative_message=e.get("knative_message", ""),
         )

@@ -154,9 +154,7 @@ MUTATIONS: dict[str, Mutation] = {
     "port-h2c": _on_container(_set(("ports",), [{"name": "h2c", "containerPort": 8080}])),
     "port-bad-name": _on_container(_set(("ports",), [{"name": "web", "containerPort": 8080}])),
     "port-reserved": _on_container(_set(("ports",), [{"containerPort": 8012}])),
-    "port-two": _on_container(
-        _set(("ports",), [{"containerPort": 8080}, {"containerPort": 8081}])
-    ),
+    "port-two": _on_container(_set(("ports",), [{"containerPort": 8080}, {"containerPort": 8081}])),
     "port-udp": _on_container(_set(("ports",), [{"containerPort": 8080, "protocol": "UDP"}])),
     "port-host": _on_container(_set(("ports",), [{"containerPort": 8080, "hostPort": 80}])),
     # probes
@@ -194,9 +192,11 @@ MUTATIONS: dict[str, Mutation] = {
     "ann-window": _template_annotation(A + "window", "30s"),
     "ann-window-bad": _template_annotation(A + "window", "1s"),
     "ann-autoscaling-unknown": _template_annotation(A + "foo", "bar"),
-    "ann-queue-cpu-pct": _template_annotation(Q + "cpu-resource-percentage", "50"),
-    "ann-queue-cpu-pct-bad": _template_annotation(Q + "cpu-resource-percentage", "0.01"),
-    "ann-queue-mem-pct-bad": _template_annotation(Q + "memory-resource-percentage", "101"),
+    "ann-queue-pct": _template_annotation(Q + "resource-percentage", "50"),
+    "ann-queue-pct-low": _template_annotation(Q + "resource-percentage", "0.01"),
+    "ann-queue-pct-high": _template_annotation(Q + "resource-percentage", "101"),
+    "ann-queue-unknown": _template_annotation(Q + "cpu-resource-percentage", "50"),
+    "ann-queue-mem": _template_annotation(Q + "memory-resource-limit", "200Mi"),
     "ann-queue-cpu-bad": _template_annotation(Q + "cpu-resource-request", "lots"),
     "ann-visibility-bad": _object_label("networking.knative.dev/visibility", "public"),
     "ann-visibility-local": _object_label("networking.knative.dev/visibility", "cluster-local"),
@@ -214,9 +214,7 @@ MUTATIONS: dict[str, Mutation] = {
     # image and container fields
     "image-empty": _on_container(_set(("image",), "")),
     "image-bad": _on_container(_set(("image",), "Registry/Shop::1")),
-    "image-digest": _on_container(
-        _set(("image",), "registry.example.com/shop@sha256:" + "a" * 64)
-    ),
+    "image-digest": _on_container(_set(("image",), "registry.example.com/shop@sha256:" + "a" * 64)),
     "container-name": _on_container(_set(("name",), "app")),
     "container-name-bad": _on_container(_set(("name",), "App_1")),
     "lifecycle": _on_container(_set(("lifecycle",), {"preStop": {"exec": {"command": ["x"]}}})),
@@ -238,7 +236,9 @@ MUTATIONS: dict[str, Mutation] = {
     "env": _on_container(_set(("env",), [{"name": "MODE", "value": "prod"}])),
     "env-bad-name": _on_container(_set(("env",), [{"name": "", "value": "x"}])),
     "env-field-ref": _on_container(
-        _set(("env",), [{"name": "NODE", "valueFrom": {"fieldRef": {"fieldPath": "spec.nodeName"}}}])
+        _set(
+            ("env",), [{"name": "NODE", "valueFrom": {"fieldRef": {"fieldPath": "spec.nodeName"}}}]
+        )
     ),
     "env-value-and-from": _on_container(
         _set(
@@ -309,11 +309,17 @@ MUTATIONS: dict[str, Mutation] = {
     "vol-host-path": _volume({"name": "host", "hostPath": {"path": "/"}}),
     "vol-pvc": _volume({"name": "data", "persistentVolumeClaim": {"claimName": "data"}}),
     "vol-projected": _volume(
-        {"name": "all", "projected": {"sources": [{"secret": {"name": "s"}}, {"configMap": {"name": "c"}}]}}
+        {
+            "name": "all",
+            "projected": {"sources": [{"secret": {"name": "s"}}, {"configMap": {"name": "c"}}]},
+        }
     ),
     "vol-projected-empty-source": _volume({"name": "all", "projected": {"sources": [{}]}}),
     "vol-projected-two-in-one": _volume(
-        {"name": "all", "projected": {"sources": [{"secret": {"name": "s"}, "configMap": {"name": "c"}}]}}
+        {
+            "name": "all",
+            "projected": {"sources": [{"secret": {"name": "s"}, "configMap": {"name": "c"}}]},
+        }
     ),
     "vol-two-sources": _volume(
         {"name": "both", "secret": {"secretName": "s"}, "configMap": {"name": "c"}}
@@ -337,7 +343,10 @@ MUTATIONS: dict[str, Mutation] = {
         [{"latestRevision": True, "percent": 100}, {"revisionName": "shop-00001", "tag": "old"}]
     ),
     "traffic-tag-dup": _traffic(
-        [{"latestRevision": True, "percent": 100, "tag": "x"}, {"revisionName": "shop-00001", "tag": "x"}]
+        [
+            {"latestRevision": True, "percent": 100, "tag": "x"},
+            {"revisionName": "shop-00001", "tag": "x"},
+        ]
     ),
     "traffic-tag-bad": _traffic([{"latestRevision": True, "percent": 100, "tag": "Old_One"}]),
     "traffic-both-targets": _traffic(
@@ -360,9 +369,7 @@ KINDS = ("Service", "Configuration", "Route")
 def cases(draw: st.DrawFn) -> Case:
     """A valid object of one kind with 0 to 3 mutations from the catalogue."""
     kind = draw(st.sampled_from(KINDS))
-    names = draw(
-        st.lists(st.sampled_from(sorted(MUTATIONS)), min_size=0, max_size=3, unique=True)
-    )
+    names = draw(st.lists(st.sampled_from(sorted(MUTATIONS)), min_size=0, max_size=3, unique=True))
     return make_case(kind, tuple(names))
 
 

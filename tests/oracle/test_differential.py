@@ -76,10 +76,13 @@ def test_the_oracle_judges_every_case(outcomes: list[Outcome]) -> None:
     assert any(not o.knative.accepted for o in outcomes)
 
 
-def test_every_corpus_sample_is_accepted_by_both(outcomes: list[Outcome]) -> None:
+def test_every_corpus_sample_is_judged_alike(outcomes: list[Outcome]) -> None:
     corpus = [o for o in outcomes if o.case.id.startswith("corpus:")]
     assert len(corpus) >= 30
-    assert [describe(o) for o in corpus if not (o.agree and o.knative.accepted)] == []
+    # knstack accepts every sample (tests/core/test_corpus.py); Knative refuses only those
+    # whose image is still a docs placeholder (known_differences.yaml).
+    assert all(o.knstack.accepted for o in corpus)
+    assert [describe(o) for o in unexplained(corpus, load_known_differences())] == []
 
 
 def test_every_bad_input_case_is_judged_alike(outcomes: list[Outcome]) -> None:
