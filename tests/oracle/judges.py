@@ -4,6 +4,7 @@ once per batch of documents) and knstack's loader (in process)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -28,6 +29,9 @@ class Verdict:
 
 
 def find_oracle() -> Path | None:
+    """$KNATIVE_ORACLE, else the bootstrap's build, else one on PATH."""
+    if override := os.environ.get("KNATIVE_ORACLE"):
+        return Path(override)
     built = REPO / ".tools" / "bin" / "knative-oracle"
     if built.is_file():
         return built

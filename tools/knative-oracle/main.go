@@ -215,6 +215,8 @@ func build(ctx context.Context, cfg *configs, svc *v1.Service) (out map[string]a
 		}
 	}()
 	conf := svcresources.MakeConfiguration(svc)
+	// The API server sets generation 1 on create; the revision is named after it.
+	conf.Generation = 1
 	route := svcresources.MakeRoute(svc)
 	out["configuration"], out["route"] = conf, route
 	rev := cfgresources.MakeRevision(ctx, conf, time.Unix(0, 0).UTC())
