@@ -39,7 +39,7 @@ def validate_object_metadata(
     """Rules for the metadata of a Service, Configuration or Route."""
     problems: list[Problem] = []
     if not meta.name:
-        message = "is required"
+        message = "missing field(s)"  # Knative: apis.ErrMissingField
         if meta.generate_name:
             message += " (generateName is not supported: knstack needs stable names to render)"
         problems.append(Problem(message, field=f"{base}.name"))
