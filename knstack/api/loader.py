@@ -14,9 +14,10 @@ import yaml
 from pydantic import ValidationError
 
 from knstack.api.context import DEFAULT_CONTEXT, ServingContext
-from knstack.api.serving import SERVING_API_VERSION, SERVING_KINDS, ServingObject
+from knstack.api.serving import SERVING_KINDS, ServingObject
 from knstack.api.validation import validate_object
 from knstack.errors import InputError, Problem, field_path
+from knstack.vocabulary import SERVING_API_VERSION
 from knstack.yamlconstruct import ScalarTagCache, construct_document
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from knstack.api.autoscaling import PREFIX as AUTOSCALING_PREFIX
 from knstack.api.autoscaling import annotation_field, parse_autoscaling
 from knstack.api.configmaps.base import QUANTITY
 from knstack.api.context import ServingContext
@@ -18,12 +17,14 @@ from knstack.api.validation.names import (
 )
 from knstack.api.waivers import WAIVE_PREFIX, validate_waivers
 from knstack.errors import Problem
+from knstack.vocabulary import (
+    AUTOSCALING_PREFIX,
+    PROGRESS_DEADLINE_ANNOTATION,
+    ROLLOUT_DURATION_ANNOTATION,
+    VISIBILITY_LABEL,
+)
 
-VISIBILITY_LABEL = "networking.knative.dev/visibility"
 CLUSTER_LOCAL = "cluster-local"
-ROLLOUT_DURATION = "serving.knative.dev/rollout-duration"
-PROGRESS_DEADLINE = "serving.knative.dev/progress-deadline"
-SERVING_PREFIX = "serving.knative.dev/"
 QUEUE_SIDECAR_PREFIX = "queue.sidecar.serving.knative.dev/"
 
 _QUEUE_SIDECAR_KEYS = {
@@ -64,9 +65,12 @@ def validate_object_metadata(
                     field=where,
                 )
             )
-        elif key.startswith((QUEUE_SIDECAR_PREFIX, KNSTACK_PREFIX)) or key == PROGRESS_DEADLINE:
+        elif (
+            key.startswith((QUEUE_SIDECAR_PREFIX, KNSTACK_PREFIX))
+            or key == PROGRESS_DEADLINE_ANNOTATION
+        ):
             problems.append(Problem("is only accepted on spec.template.metadata", field=where))
-        elif key == ROLLOUT_DURATION:
+        elif key == ROLLOUT_DURATION_ANNOTATION:
             if not routable:
                 problems.append(Problem("is only accepted on a Service or a Route", field=where))
             else:
@@ -106,13 +110,13 @@ def validate_template_metadata(
         where = f"{base}.{annotation_field(key)}"
         if err := qualified_key_error(key):
             problems.append(Problem(err, field=where))
-        elif key == PROGRESS_DEADLINE:
+        elif key == PROGRESS_DEADLINE_ANNOTATION:
             problems += _duration(annotations[key], where, minimum=1e-9)
         elif key.startswith(QUEUE_SIDECAR_PREFIX) and key not in _QUEUE_SIDECAR_KEYS:
             problems.append(Problem(_unknown_serving_key(key, _QUEUE_SIDECAR_KEYS), field=where))
         elif key.startswith(QUEUE_SIDECAR_PREFIX):
             problems += _queue_sidecar_value(key, annotations[key], where)
-        elif key == ROLLOUT_DURATION:
+        elif key == ROLLOUT_DURATION_ANNOTATION:
             problems.append(
                 Problem("is only accepted on the Service or Route metadata", field=where)
             )
