@@ -91,9 +91,22 @@ def replace_directory(staged: Path, target: Path) -> None:
 
 
 def staging_directory(target: Path) -> Path:
-    """A fresh temporary directory next to `target` (same filesystem, so renames are atomic)."""
+    """A fresh temporary directory next to `target` (same filesystem, so renames are atomic).
+
+    mkdtemp makes it 0700; it becomes the output directory, so it gets the mode any
+    directory made by `mkdir` gets (0777 less the umask), like the directories inside it.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    staged = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    staged.chmod(0o777 & ~_umask())
+    return staged
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it; it is put back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def remove_stale_staging(target: Path) -> None:

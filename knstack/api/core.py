@@ -90,7 +90,9 @@ class EnvFromSource(KubeModel):
 
 class ContainerPort(KubeModel):
     name: str | None = None
-    container_port: int
+    # Optional: Knative admits a port with only a name (h2c) and serves on 8080
+    # (knative/serving pkg/apis/serving/k8s_validation.go, validateContainersPorts).
+    container_port: int | None = None
     protocol: str | None = None
     host_port: int | None = None
     host_ip: str | None = Field(default=None, alias="hostIP")

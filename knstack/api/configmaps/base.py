@@ -24,7 +24,7 @@ CHECKSUM_ANNOTATION = "knative.dev/example-checksum"
 DISABLED = "disabled"
 _NEWLINES = re.compile(r"(?:\r?\n)+")
 # Kubernetes resource.Quantity: a signed decimal with an optional binary/decimal suffix or exponent.
-_QUANTITY = re.compile(
+QUANTITY = re.compile(
     r"^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$"
 )
 _TRUE = {"1", "t", "T", "TRUE", "true", "True"}
@@ -98,7 +98,7 @@ def _parse_duration_or_disabled(value: Any) -> str:
 
 def _parse_quantity(value: Any) -> str:
     text = _scalar_text(value).strip()
-    if not _QUANTITY.match(text):
+    if not QUANTITY.match(text):
         raise ValueError(f"{text!r} is not a Kubernetes quantity such as 100m, 128Mi or 1")
     return text
 

@@ -19,8 +19,8 @@ def validate_traffic(
     def bad(message: str, where: str) -> None:
         problems.append(Problem(message, field=where))
 
-    if not traffic:
-        return problems
+    if not traffic and in_service:
+        return problems  # a Service without traffic gets 100% to its latest revision
     total = 0
     tags: dict[str, tuple[int, tuple[str | None, str | None, bool | None]]] = {}
     for index, target in enumerate(traffic):
