@@ -1,8 +1,8 @@
 """What every object of the Knative install shares: labels, images, security, placement.
 
-The install follows the upstream release manifests of the pinned version (facts 6); each
+The install follows the upstream release manifests of the pinned version (knative/serving config/core/); each
 component module builds its objects with these helpers, and `apply_workload_settings`
-applies the environment's high-availability and placement overrides (facts 6.6).
+applies the environment's high-availability and placement overrides (knative/operator pkg/reconciler/common/ha.go).
 """
 
 from __future__ import annotations
@@ -13,20 +13,14 @@ from typing import Any
 
 from knstack.expand.result import Manifest
 from knstack.stack.knative import IMAGES, KNATIVE_RELEASES, KnativeSettings, WorkloadSettings
+from knstack.vocabulary import (
+    COMPONENT_LABEL,
+    KNATIVE_CONTAINER_SECURITY,
+    NAME_LABEL,
+    VERSION_LABEL,
+)
 
 SYSTEM_NAMESPACE = "knative-serving"
-NAME_LABEL = "app.kubernetes.io/name"
-COMPONENT_LABEL = "app.kubernetes.io/component"
-VERSION_LABEL = "app.kubernetes.io/version"
-CONTROLLER_AGGREGATION_LABEL = "serving.knative.dev/controller"
-# The securityContext of every Knative container: Pod Security "restricted".
-RESTRICTED_SECURITY: dict[str, Any] = {
-    "allowPrivilegeEscalation": False,
-    "readOnlyRootFilesystem": True,
-    "runAsNonRoot": True,
-    "capabilities": {"drop": ["ALL"]},
-    "seccompProfile": {"type": "RuntimeDefault"},
-}
 
 
 @dataclass(frozen=True)
@@ -297,7 +291,7 @@ def container(
         "image": image,
         "resources": resources(requests, limits),
         "env": env,
-        "securityContext": copy.deepcopy(RESTRICTED_SECURITY),
+        "securityContext": copy.deepcopy(KNATIVE_CONTAINER_SECURITY),
         "ports": port_list,
     }
     for key in ("readinessProbe", "livenessProbe"):
