@@ -47,7 +47,10 @@ class _Output:
 @app.callback()
 def _root(
     quiet: bool = typer.Option(
-        False, "--quiet", "-q", help="Print no warnings (for scripts); errors are still shown."
+        False,
+        "--quiet",
+        "-q",
+        help="Print no warnings or context lines (for scripts); errors and results still show.",
     ),
 ) -> None:
     """Knative-style serverless on Kubernetes, as code: render, validate, check and promote."""
@@ -93,6 +96,11 @@ def group_warnings(messages: list[str], shown: int = 3) -> list[str]:
             more = f" and {len(subjects) - shown} more" if len(subjects) > shown else ""
             lines.append(f"{', '.join(subjects[:shown])}{more}: {text}")
     return lines
+
+
+def quiet() -> bool:
+    """Whether `--quiet` asked for errors and results only."""
+    return _Output.quiet
 
 
 def warn(messages: list[str]) -> None:
