@@ -102,3 +102,29 @@ def test_bad_input_is_named(
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(("plots", "named"), [(False, "numpy"), (True, "numpy and matplotlib")])
+def test_without_the_simulate_extra_it_says_what_to_install(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    plots: bool,
+    named: str,
+) -> None:
+    """numpy and matplotlib are the `simulate` extra (the main job needs neither): without
+    them the command exits 2 naming the extra, with no traceback."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name in ("numpy", "matplotlib") else real(name, *a),
+    )
+    args = ["simulate", "-C", str(REPO), "--stack", "prod", "--service", "coffee"]
+    args += ["--pattern", "spike", *(["--plots", str(tmp_path / "p")] if plots else [])]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"knstack simulate needs {named} (the 'simulate' extra)" in err
+    assert "pip install 'knstack[simulate]'" in err and "Traceback" not in err
