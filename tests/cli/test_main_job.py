@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,35 @@ def test_quiet_prints_no_warnings(
     assert main(["--quiet", *args]) == 0
     err = capsys.readouterr().err
     assert "warning:" not in err and "rendered" in err
+
+
+BLOCK_SIMULATE_EXTRA = """
+import sys
+sys.modules["numpy"] = None  # an import of numpy or matplotlib now fails
+sys.modules["matplotlib"] = None
+from knstack.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["render", "--stack", "prod", "--out", "{tmp}"],
+        ["check", "--stack", "staging"],
+        ["status"],
+        ["diff", "staging", "prod"],
+    ],
+)
+def test_main_job_needs_no_simulate_extra(
+    example_project: Path, tmp_path: Path, args: list[str]
+) -> None:
+    """numpy and matplotlib are the `simulate` extra; the main job's commands import neither."""
+    argv = [a.replace("{tmp}", str(tmp_path / "out")) for a in args]
+    done = subprocess.run(
+        [sys.executable, "-c", BLOCK_SIMULATE_EXTRA, *argv, "-C", str(example_project)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
