@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from knstack.limits import ExpansionMeter
+
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
@@ -47,9 +49,20 @@ class ScalarTagCache:
         return tag  # type: ignore[no-any-return]
 
 
-def construct_document(loader: yaml.SafeLoader, node: Node, *, unique_keys: bool) -> Any:
+def construct_document(
+    loader: yaml.SafeLoader, node: Node, *, unique_keys: bool, file: str | None = None
+) -> Any:
     """The document's data; with `unique_keys`, a repeated mapping key is an error (as
-    Kubernetes' strict decoding has it) reported like PyYAML reports its errors."""
+    Kubernetes' strict decoding has it) reported like PyYAML reports its errors.
+
+    Every YAML load in knstack comes through here, so this is where alias expansion is
+    bounded (knstack/limits.py): the document is measured before anything is built from it,
+    and the alias count runs over the whole stream (`file` names it in the error).
+    """
+    meter = loader.__dict__.get("_expansion_meter")
+    if meter is None:
+        meter = loader.__dict__["_expansion_meter"] = ExpansionMeter(file)
+    meter.document(node)
     try:
         return _Builder(loader, unique_keys).build(node)
     except _UseSafeConstructor:
