@@ -99,7 +99,8 @@ def test_an_alias_bomb_in_a_stack_file_names_the_file(
     bomb = 'bomb: &b "' + "x" * 1000 + '"\nmore: [' + ", ".join(["*b"] * 100) + "]\n"
     stack.write_text(stack.read_text() + bomb)
     code, err = render(
-        ["--max-expanded-bytes", "50000", "render", "--stack", "test", "-C", str(example_project)], capsys
+        ["--max-expanded-bytes", "50000", "render", "--stack", "test", "-C", str(example_project)],
+        capsys,
     )
     assert code == 2, err
     assert f"{stack}: the document's size with YAML aliases expanded" in err
