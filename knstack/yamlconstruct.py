@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from knstack.limits import ExpansionMeter
+from knstack import limits
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -122,3 +122,57 @@ def _duplicate(node: MappingNode, repeated: ScalarNode) -> yaml.constructor.Cons
         f"duplicate key {repeated.value!r} (first at line {first.start_mark.line + 1})",
         repeated.start_mark,
     )
+
+
+class ExpansionMeter:
+    """Counts alias uses and expanded scalar bytes of the YAML nodes of one file.
+
+    Each distinct node is measured once (memoised by identity), so the count costs time
+    in proportion to the file, however large its expansion would be.
+    """
+
+    def __init__(self, file: str | None) -> None:
+        self.file = file
+        self.aliases = 0
+        self._sizes: dict[int, int] = {}
+
+    def document(self, node: Node) -> None:
+        """Measure one composed document; raise InputError when a bound is passed."""
+        self._sizes = {}  # anchors do not reach across documents (and ids get reused)
+        size = self._size(node)
+        limits.check("aliases", self.aliases, file=self.file, what="the number of YAML alias uses")
+        limits.check(
+            "expanded_bytes",
+            size,
+            file=self.file,
+            what="the document's size with YAML aliases expanded (characters)",
+        )
+
+    def _size(self, root: Node) -> int:
+        # Iterative post-order walk: deep nesting must not hit Python's recursion limit.
+        stack: list[tuple[Node, bool]] = [(root, False)]
+        while stack:
+            node, children_done = stack.pop()
+            ident = id(node)
+            if ident in self._sizes and not children_done:
+                self.aliases += 1
+                continue
+            if node.__class__ is ScalarNode:
+                self._sizes[ident] = len(node.value) + 1
+                continue
+            children = _children(node)
+            if not children_done:
+                self._sizes[ident] = 0  # marks "being measured" (a recursive alias)
+                stack.append((node, True))
+                stack.extend((child, False) for child in reversed(children))
+                continue
+            self._sizes[ident] = 1 + sum(self._sizes[id(child)] for child in children)
+        return self._sizes[id(root)]
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
