@@ -1,0 +1,16 @@
+# prometheus: the metrics server the canary-analysis tests start on 127.0.0.1 and query
+# (sourced by scripts/bootstrap-tools.sh). Built without the web UI assets (the
+# `builtinassets` tag is off), which the HTTP query API does not need.
+tool_groups="tests"
+
+tool_build() {
+  local ver k
+  ver="$(modver prometheus github.com/prometheus/prometheus)"
+  [ -n "$ver" ] || die "could not read the prometheus version from tools/prometheus/go.mod"
+  k="$(key prometheus "$ver" "ldflags=-X github.com/prometheus/common/version.Version")"
+  if ! stamp_ok prometheus "$k" || [ ! -x "$bin_dir/prometheus" ]; then
+    build prometheus "$k" prometheus github.com/prometheus/prometheus/cmd/prometheus \
+      "-X github.com/prometheus/common/version.Version=$ver"
+    echo "$k" > "$stamp_dir/prometheus"
+  fi
+}
