@@ -13,15 +13,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from knstack.analysis.providers import Provider, Reading, provider_for
 from knstack.analysis.templates import TemplateError, fill, promql_duration, query_template
 from knstack.api.duration import parse_go_duration
 from knstack.errors import InputError, Problem
 from knstack.naming import deployment_name
-from knstack.promote.state import EnvState
 from knstack.stack.analysis_settings import AnalysisCheck, MetricsSource
+
+if TYPE_CHECKING:  # knstack.promote imports this package
+    from knstack.promote.state import EnvState
 
 Verdict = Literal["pass", "fail", "inconclusive"]
 Sleep = Callable[[float], None]
