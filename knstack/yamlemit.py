@@ -22,8 +22,9 @@ from typing import Any
 
 # Strings PyYAML writes plain in block context: a letter first (no indicator, no number,
 # no timestamp), then characters that never need quoting in block context (`:` is
-# only special before a space, `#` only after one), and not a YAML 1.1 bool or null word.
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9._/:=@+-]*")
+# only special before a space or at the end, `#` only after a space), and not a YAML 1.1
+# bool or null word.
+_PLAIN = re.compile(r"[A-Za-z](?:[A-Za-z0-9._/:=@+-]*[A-Za-z0-9._/=@+-])?")
 _RESOLVED_WORDS = frozenset(
     spelling
     for word in ("yes", "no", "true", "false", "on", "off", "null")
@@ -53,9 +54,9 @@ class BlockWriter:
         out: list[str] = []
         try:
             if isinstance(data, dict):
-                self._mapping(data, 0, out)
+                self._mapping(data, 0, "", out)
             else:
-                self._sequence(data, 0, out)
+                self._sequence(data, 0, "", out)
         except _NotFast:
             return self._dump(data)
         return "".join(out)
@@ -101,48 +102,50 @@ class BlockWriter:
             raise _NotFast
         return scalar
 
-    def _mapping(self, data: dict[Any, Any], indent: int, out: list[str]) -> None:
-        """Items of a block mapping; the first starts where the caller left the line."""
+    def _mapping(self, data: dict[Any, Any], indent: int, lead: str, out: list[str]) -> None:
+        """A block mapping at `indent`; `lead` starts its first line ("- " inside a list)."""
         pad = " " * indent
-        first = True
+        keys = self._keys
         for key, value in data.items():
-            out.append((self._key(key) if first else pad + self._key(key)) + ":")
-            first = False
-            self._value_after_key(value, indent, out)
-
-    def _value_after_key(self, value: Any, indent: int, out: list[str]) -> None:
-        if isinstance(value, dict):
-            if value:
-                out.append("\n" + " " * (indent + 2))
-                self._mapping(value, indent + 2, out)
+            name = keys.get(key) or self._key(key)
+            kind = type(value)
+            if kind is str:
+                out.append(f"{lead}{name}: {self._values.get(value) or self._scalar(value)}\n")
+            elif kind is dict:
+                if value:
+                    out.append(f"{lead}{name}:\n")
+                    inner = indent + 2
+                    self._mapping(value, inner, " " * inner, out)
+                else:
+                    out.append(f"{lead}{name}: {{}}\n")
+            elif kind is list:
+                if value:
+                    # Block sequences inside a mapping are not indented (PyYAML's default).
+                    out.append(f"{lead}{name}:\n")
+                    self._sequence(value, indent, pad, out)
+                else:
+                    out.append(f"{lead}{name}: []\n")
             else:
-                out.append(" {}\n")
-        elif isinstance(value, list):
-            if value:
-                # Block sequences inside a mapping are not indented (PyYAML's default).
-                out.append("\n" + " " * indent)
-                self._sequence(value, indent, out)
-            else:
-                out.append(" []\n")
-        else:
-            out.append(" " + self._scalar(value) + "\n")
+                out.append(f"{lead}{name}: {self._scalar(value)}\n")
+            lead = pad
 
-    def _sequence(self, data: list[Any], indent: int, out: list[str]) -> None:
-        """Items of a block sequence; the first starts where the caller left the line."""
+    def _sequence(self, data: list[Any], indent: int, lead: str, out: list[str]) -> None:
+        """A block sequence at `indent`; `lead` starts its first line."""
         pad = " " * indent
-        first = True
         for item in data:
-            out.append("- " if first else pad + "- ")
-            first = False
-            if isinstance(item, dict):
+            kind = type(item)
+            if kind is str:
+                out.append(f"{lead}- {self._values.get(item) or self._scalar(item)}\n")
+            elif kind is dict:
                 if item:
-                    self._mapping(item, indent + 2, out)
+                    self._mapping(item, indent + 2, lead + "- ", out)
                 else:
-                    out.append("{}\n")
-            elif isinstance(item, list):
+                    out.append(f"{lead}- {{}}\n")
+            elif kind is list:
                 if item:
-                    self._sequence(item, indent + 2, out)
+                    self._sequence(item, indent + 2, lead + "- ", out)
                 else:
-                    out.append("[]\n")
+                    out.append(f"{lead}- []\n")
             else:
-                out.append(self._scalar(item) + "\n")
+                out.append(f"{lead}- {self._scalar(item)}\n")
+            lead = pad

@@ -17,6 +17,11 @@ FEATURE_VALUES = FLAG_VALUES
 __all__ = ["DEFAULT_CONTEXT", "FEATURE_DEFAULTS", "FEATURE_VALUES", "ServingContext"]
 
 
+# ServingConfig -> ServingContext, by the config's identity (the config is kept alive with it).
+_CONTEXTS: dict[int, tuple[ServingConfig, ServingContext]] = {}
+_CONTEXT_CACHE_SIZE = 64
+
+
 @dataclass(frozen=True)
 class ServingContext:
     """What the webhook of one environment allows, and the defaults it applies."""
@@ -39,7 +44,19 @@ class ServingContext:
 
     @classmethod
     def from_config(cls, config: ServingConfig) -> ServingContext:
-        """The context of an environment whose Knative runs with `config`."""
+        """The context of an environment whose Knative runs with `config` (computed once
+        per config: both are immutable, and builders ask for it per revision)."""
+        cached = _CONTEXTS.get(id(config))
+        if cached is not None and cached[0] is config:
+            return cached[1]
+        if len(_CONTEXTS) >= _CONTEXT_CACHE_SIZE:
+            _CONTEXTS.clear()
+        context = cls._derive(config)
+        _CONTEXTS[id(config)] = (config, context)
+        return context
+
+    @classmethod
+    def _derive(cls, config: ServingConfig) -> ServingContext:
         defaults, autoscaler = config.defaults, config.autoscaler
         return cls(
             features=config.features.flags(),

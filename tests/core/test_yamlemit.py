@@ -23,7 +23,7 @@ _words = st.sampled_from(
     [
         *("", "yes", "No", "TRUE", "off", "null", "~", "1", "0x1F", "1.0.0", "1e3", ".inf"),
         *("-", "? a", "2026-12-03", "12:30", "<<", "=", "a: b", "a #b", " a", "a ", "- a"),
-        *("v1", "64Mi"),
+        *("v1", "64Mi", "a:", "http://x", "a:b:"),
     ]
 )
 _strings = _words | st.text(alphabet=_TRICKY, max_size=12) | st.text(max_size=6)
@@ -35,7 +35,7 @@ _data = st.recursive(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(_data)
 def test_generated_data_is_written_exactly_as_pyyaml_writes_it(data: Any) -> None:
     assert BlockWriter(pyyaml_dump).document(data) == pyyaml_dump(data)
