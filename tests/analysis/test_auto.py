@@ -13,6 +13,9 @@ from tests.analysis.exporter import Traffic
 from tests.analysis.helpers import CANDIDATE, NAMESPACE, STABLE, STAGING, add_analysis
 from tests.promote.conftest import Knstack
 
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "analysis.md"
+VARYING = ("time", "updated", "actor")
+
 
 def release(project: Path) -> dict:
     config = yaml.safe_load((project / STAGING).read_text(encoding="utf-8"))["config"]
@@ -24,6 +27,25 @@ def audit(project: Path) -> list[dict]:
     if not path.is_file():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def normalized(value: object) -> object:
+    """A record without what varies from run to run (times, who ran it); values rounded
+    to 4 significant digits (PromQL's rate extrapolation works in floating point)."""
+    if isinstance(value, dict):
+        return {k: "..." if k in VARYING else normalized(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normalized(v) for v in value]
+    if isinstance(value, float):
+        return float(f"{value:.4g}")
+    return value
+
+
+def documented_audit_log() -> list[dict]:
+    text = DOCS.read_text(encoding="utf-8")
+    block = text.split("<!-- audit-log:begin -->", 1)[1].split("<!-- audit-log:end -->", 1)[0]
+    lines = block.strip().removeprefix("```json").removesuffix("```").strip().splitlines()
+    return [json.loads(line) for line in lines]
 
 
 def test_healthy_canary_advances_through_every_stage(
@@ -47,6 +69,8 @@ def test_healthy_canary_advances_through_every_stage(
         assert record["analysis"]["verdict"] == "pass"
         rate = record["analysis"]["checks"][0]
         assert rate["check"] == "success-rate" and rate["measurements"][0]["value"] == 1.0
+    # docs/analysis.md shows this release's audit log.
+    assert normalized(documented_audit_log()) == normalized(records), json.dumps(records)
 
 
 def test_ten_percent_errors_roll_back_like_a_manual_rollback(
