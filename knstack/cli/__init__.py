@@ -6,6 +6,7 @@ from knstack.cli import pipeline as _pipeline  # noqa: F401  (registers the comm
 from knstack.cli import promote as _promote  # noqa: F401  (registers the commands)
 from knstack.cli import render as _render  # noqa: F401  (registers the command)
 from knstack.cli import schema as _schema  # noqa: F401  (registers the command)
+from knstack.cli import simulate as _simulate  # noqa: F401  (registers the command)
 from knstack.cli import status as _status  # noqa: F401  (registers the commands)
 from knstack.cli import validate as _validate  # noqa: F401  (registers the command)
 from knstack.cli.app import app, main, run

@@ -1,0 +1,1 @@
+"""`knstack simulate`: replay traffic through autoscaler models (one module per model)."""
