@@ -14,8 +14,8 @@ from dataclasses import dataclass, fields
 from knstack.api.context import ServingContext
 from knstack.api.duration import parse_go_duration
 from knstack.errors import Problem
+from knstack.vocabulary import AUTOSCALING_PREFIX
 
-PREFIX = "autoscaling.knative.dev/"
 KPA = "kpa.autoscaling.knative.dev"
 HPA = "hpa.autoscaling.knative.dev"
 MAX_INT32 = 2147483647
@@ -23,35 +23,41 @@ WINDOW_MAX_SECONDS = 3600.0
 
 # setting -> its keys in Knative's priority order (kmap.KeyPriority): kebab first, then alias.
 SETTING_KEYS: dict[str, tuple[str, ...]] = {
-    "class": (PREFIX + "class",),
-    "metric": (PREFIX + "metric",),
-    "target": (PREFIX + "target",),
+    "class": (AUTOSCALING_PREFIX + "class",),
+    "metric": (AUTOSCALING_PREFIX + "metric",),
+    "target": (AUTOSCALING_PREFIX + "target",),
     "target_utilization_percentage": (
-        PREFIX + "target-utilization-percentage",
-        PREFIX + "targetUtilizationPercentage",
+        AUTOSCALING_PREFIX + "target-utilization-percentage",
+        AUTOSCALING_PREFIX + "targetUtilizationPercentage",
     ),
-    "target_burst_capacity": (PREFIX + "target-burst-capacity", PREFIX + "targetBurstCapacity"),
-    "min_scale": (PREFIX + "min-scale", PREFIX + "minScale"),
-    "max_scale": (PREFIX + "max-scale", PREFIX + "maxScale"),
-    "initial_scale": (PREFIX + "initial-scale", PREFIX + "initialScale"),
-    "activation_scale": (PREFIX + "activation-scale",),
-    "scale_down_delay": (PREFIX + "scale-down-delay", PREFIX + "scaleDownDelay"),
-    "window": (PREFIX + "window",),
+    "target_burst_capacity": (
+        AUTOSCALING_PREFIX + "target-burst-capacity",
+        AUTOSCALING_PREFIX + "targetBurstCapacity",
+    ),
+    "min_scale": (AUTOSCALING_PREFIX + "min-scale", AUTOSCALING_PREFIX + "minScale"),
+    "max_scale": (AUTOSCALING_PREFIX + "max-scale", AUTOSCALING_PREFIX + "maxScale"),
+    "initial_scale": (AUTOSCALING_PREFIX + "initial-scale", AUTOSCALING_PREFIX + "initialScale"),
+    "activation_scale": (AUTOSCALING_PREFIX + "activation-scale",),
+    "scale_down_delay": (
+        AUTOSCALING_PREFIX + "scale-down-delay",
+        AUTOSCALING_PREFIX + "scaleDownDelay",
+    ),
+    "window": (AUTOSCALING_PREFIX + "window",),
     "panic_window_percentage": (
-        PREFIX + "panic-window-percentage",
-        PREFIX + "panicWindowPercentage",
+        AUTOSCALING_PREFIX + "panic-window-percentage",
+        AUTOSCALING_PREFIX + "panicWindowPercentage",
     ),
     "panic_threshold_percentage": (
-        PREFIX + "panic-threshold-percentage",
-        PREFIX + "panicThresholdPercentage",
+        AUTOSCALING_PREFIX + "panic-threshold-percentage",
+        AUTOSCALING_PREFIX + "panicThresholdPercentage",
     ),
     "scale_to_zero_pod_retention_period": (
-        PREFIX + "scale-to-zero-pod-retention-period",
-        PREFIX + "scaleToZeroPodRetentionPeriod",
+        AUTOSCALING_PREFIX + "scale-to-zero-pod-retention-period",
+        AUTOSCALING_PREFIX + "scaleToZeroPodRetentionPeriod",
     ),
     "metric_aggregation_algorithm": (
-        PREFIX + "metric-aggregation-algorithm",
-        PREFIX + "metricAggregationAlgorithm",
+        AUTOSCALING_PREFIX + "metric-aggregation-algorithm",
+        AUTOSCALING_PREFIX + "metricAggregationAlgorithm",
     ),
 }
 KNOWN_KEYS: frozenset[str] = frozenset(k for keys in SETTING_KEYS.values() for k in keys)
@@ -151,7 +157,7 @@ def parse_autoscaling(
         problems.append(Problem(message, field=f"{base}.{annotation_field(key)}"))
 
     for key in sorted(annotations):
-        if key.startswith(PREFIX) and key not in KNOWN_KEYS:
+        if key.startswith(AUTOSCALING_PREFIX) and key not in KNOWN_KEYS:
             bad(key, f"unknown autoscaling annotation (known: {', '.join(sorted(_kebab_keys()))})")
     for setting, keys in SETTING_KEYS.items():
         present = [k for k in keys if k in annotations]
@@ -194,7 +200,7 @@ def parse_autoscaling(
 
 
 def _kebab_keys() -> list[str]:
-    return [keys[0].removeprefix(PREFIX) for keys in SETTING_KEYS.values()]
+    return [keys[0].removeprefix(AUTOSCALING_PREFIX) for keys in SETTING_KEYS.values()]
 
 
 def _parse_setting(setting: str, raw: str) -> object:

@@ -14,9 +14,10 @@ import yaml
 from pydantic import ValidationError
 
 from knstack.api.context import DEFAULT_CONTEXT, ServingContext
-from knstack.api.serving import SERVING_API_VERSION, SERVING_KINDS, ServingObject
+from knstack.api.serving import SERVING_KINDS, ServingObject
 from knstack.api.validation import validate_object
 from knstack.errors import InputError, Problem, field_path
+from knstack.vocabulary import SERVING_API_VERSION
 from knstack.yamlconstruct import ScalarTagCache, construct_document
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
@@ -200,8 +201,38 @@ def load_files(
 
 _PYDANTIC_MESSAGES = {
     "extra_forbidden": "unknown field (Knative rejects fields it does not know; check the spelling)",
-    "missing": "is required",
+    "missing": "missing field(s)",  # Knative's apis.ErrMissingField
 }
+# Type errors in the API server's words for a CRD's schema (k8s.io/apiextensions-apiserver
+# validation: `<field> in body must be of type string: "integer"`).
+_EXPECTED_TYPES = {
+    "string_type": "string",
+    "int_type": "integer",
+    "int_parsing": "integer",
+    "int_from_float": "integer",
+    "float_type": "number",
+    "float_parsing": "number",
+    "bool_type": "boolean",
+    "bool_parsing": "boolean",
+    "list_type": "array",
+    "dict_type": "object",
+    "model_type": "object",
+    "model_attributes_type": "object",
+}
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
 
 
 def _problem_from_pydantic(error: Any, source: Source, label: str) -> Problem:
@@ -211,6 +242,10 @@ def _problem_from_pydantic(error: Any, source: Source, label: str) -> Problem:
         if not (isinstance(part, str) and part.startswith("function-"))
     )
     message = _PYDANTIC_MESSAGES.get(error["type"], error["msg"])
+    if error["type"] in _EXPECTED_TYPES and "input" in error:
+        message = (
+            f'must be of type {_EXPECTED_TYPES[error["type"]]}: "{_json_type(error["input"])}"'
+        )
     if (
         error["type"] not in _PYDANTIC_MESSAGES
         and "input" in error

@@ -20,8 +20,7 @@ from knstack.api.core import (
     Toleration,
     Volume,
 )
-
-SERVING_API_VERSION = "serving.knative.dev/v1"
+from knstack.vocabulary import SERVING_API_VERSION
 
 
 class RevisionSpec(KubeModel):

@@ -7,15 +7,13 @@ Service targets the user port.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from knstack.api.core import Container, Probe, ResourceRequirements, SecurityContext
 from knstack.api.duration import parse_go_duration
-from knstack.api.validation.metadata import PROGRESS_DEADLINE
 from knstack.api.validation.podspec import serving_container_index, user_port
 from knstack.expand.labels import (
-    DEFAULT_CONTAINER_ANNOTATION,
-    REVISION_LABEL,
     object_meta,
     revision_annotations,
     revision_labels,
@@ -25,21 +23,17 @@ from knstack.expand.labels import (
 from knstack.naming import deployment_name
 from knstack.resolve.model import RevisionPlan
 from knstack.stack.settings import ClusterSettings
+from knstack.vocabulary import (
+    DEFAULT_CONTAINER_ANNOTATION,
+    PROGRESS_DEADLINE_ANNOTATION,
+    RESTRICTED_CONTAINER_SECURITY,
+    RESTRICTED_POD_SECURITY,
+    REVISION_LABEL,
+)
 
 USER_PORT_NAME = "user-port"
 DEFAULT_TIMEOUT_SECONDS = 300
 DEFAULT_PROGRESS_DEADLINE_SECONDS = 600
-# Pod Security "restricted" (https://kubernetes.io/docs/concepts/security/pod-security-standards/).
-RESTRICTED_CONTAINER_SECURITY: dict[str, Any] = {
-    "allowPrivilegeEscalation": False,
-    "capabilities": {"drop": ["ALL"]},
-    "runAsNonRoot": True,
-    "seccompProfile": {"type": "RuntimeDefault"},
-}
-RESTRICTED_POD_SECURITY: dict[str, Any] = {
-    "runAsNonRoot": True,
-    "seccompProfile": {"type": "RuntimeDefault"},
-}
 # Pod spec fields copied as the user wrote them (feature-flagged ones were validated).
 _COPIED_POD_FIELDS = (
     "service_account_name",
@@ -273,7 +267,7 @@ def _container_security(user: SecurityContext | None) -> dict[str, Any]:
     return _merge(RESTRICTED_CONTAINER_SECURITY, user.to_dict() if user else {})
 
 
-def _merge(defaults: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
+def _merge(defaults: Mapping[str, Any], user: Mapping[str, Any]) -> dict[str, Any]:
     """The user's fields win over the secure defaults, key by key."""
     merged = {**defaults, **user}
     return {key: merged[key] for key in sorted(merged)}
@@ -297,7 +291,7 @@ def _default_anti_affinity(rev: RevisionPlan) -> dict[str, Any]:
 
 
 def _progress_deadline(rev: RevisionPlan) -> int:
-    raw = (rev.template.metadata.annotations or {}).get(PROGRESS_DEADLINE)
+    raw = (rev.template.metadata.annotations or {}).get(PROGRESS_DEADLINE_ANNOTATION)
     return int(parse_go_duration(raw)) if raw else DEFAULT_PROGRESS_DEADLINE_SECONDS
 
 

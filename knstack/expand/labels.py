@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from knstack.api.autoscaling import PREFIX as AUTOSCALING_PREFIX
 from knstack.resolve.model import RevisionPlan
+from knstack.vocabulary import (
+    AUTOSCALING_PREFIX,
+    CONFIGURATION_GENERATION_LABEL,
+    CONFIGURATION_LABEL,
+    REVISION_LABEL,
+    ROUTE_LABEL,
+    ROUTING_STATE_LABEL,
+    SERVICE_LABEL,
+    SERVING_GROUP,
+)
 
-SERVING = "serving.knative.dev"
-REVISION_LABEL = f"{SERVING}/revision"
-CONFIGURATION_LABEL = f"{SERVING}/configuration"
-CONFIGURATION_GENERATION_LABEL = f"{SERVING}/configurationGeneration"
-SERVICE_LABEL = f"{SERVING}/service"
-ROUTE_LABEL = f"{SERVING}/route"
-TAG_LABEL = "knstack.dev/tag"  # marks the objects of a tag host (Knative has no such label)
-DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
 # Annotations Knative strips before copying a revision's annotations to its workloads.
 _NOT_PROPAGATED = {
-    f"{SERVING}/lastPinned",
-    f"{SERVING}/no-gc",
-    f"{SERVING}/routingStateModified",
-    f"{SERVING}/routes",
+    f"{SERVING_GROUP}/lastPinned",
+    f"{SERVING_GROUP}/no-gc",
+    f"{SERVING_GROUP}/routingStateModified",
+    f"{SERVING_GROUP}/routes",
 }
 
 
@@ -30,8 +31,8 @@ def sorted_map(values: dict[str, str]) -> dict[str, str]:
 def revision_labels(rev: RevisionPlan) -> dict[str, str]:
     """Labels of the revision's Deployment, pods, Service and autoscaler."""
     labels = dict(rev.template.metadata.labels or {})
-    labels.pop(f"{SERVING}/route", None)
-    labels.pop(f"{SERVING}/routingState", None)
+    labels.pop(ROUTE_LABEL, None)
+    labels.pop(ROUTING_STATE_LABEL, None)
     labels[CONFIGURATION_LABEL] = rev.configuration
     labels[CONFIGURATION_GENERATION_LABEL] = str(rev.generation)
     labels[REVISION_LABEL] = rev.name

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from knstack.vocabulary import MANAGED_BY, MANAGED_BY_LABEL
+
 UNMANAGED_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
 
 
@@ -14,7 +16,7 @@ def build_namespace(name: str) -> dict[str, Any]:
         "metadata": {
             "name": name,
             "labels": {
-                "app.kubernetes.io/managed-by": "knstack",
+                MANAGED_BY_LABEL: MANAGED_BY,
                 "kubernetes.io/metadata.name": name,
                 # Generated workloads meet "restricted"; enforcing it keeps hand-made ones honest.
                 "pod-security.kubernetes.io/audit": "restricted",

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-Manifest = dict[str, Any]
+from knstack.vocabulary import Manifest as Manifest
 
 
 @dataclass

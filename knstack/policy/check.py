@@ -18,11 +18,11 @@ from knstack.errors import InputError, Problem
 from knstack.policy.engine import Judgement, context_for, evaluate
 from knstack.policy.locate import Location, Locator, parse_source
 from knstack.policy.model import ADVISORY, MANDATORY, CanaryStep, Level, Rule
-from knstack.policy.objects import ref
 from knstack.policy.origin import Origins
 from knstack.policy.registry import all_rules
 from knstack.policy.views import knative_view
 from knstack.stack import Project, StackSettings
+from knstack.vocabulary import ref
 
 _LEVEL_ORDER = {MANDATORY: 0, ADVISORY: 1}
 

@@ -35,11 +35,11 @@ from knstack.components import load_platform
 from knstack.errors import InputError
 from knstack.policy.engine import context_for, judge
 from knstack.policy.model import MANDATORY, CanaryStep, Manifest, Rule, RuleContext, Violation
-from knstack.policy.objects import identity, ref
 from knstack.policy.registry import all_rules
 from knstack.stack.loader import CONFIG_NAMESPACE, find_project, parse_settings
 from knstack.stack.policy_settings import PolicySettings
 from knstack.stack.settings import StackSettings
+from knstack.vocabulary import identity, ref
 
 PACK_NAME = "knstack"
 # Pulumi packages whose resource types are components or tools, not Kubernetes objects.

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from knstack.api.waivers import MIN_REASON_LENGTH, waivers
 from knstack.expand.knative.pod_security import environment_secure_pod_defaults
 from knstack.policy.model import DISABLED, CanaryStep, Level, Manifest, Rule, RuleContext, Violation
-from knstack.policy.objects import annotations_of
 from knstack.stack.settings import StackSettings
+from knstack.vocabulary import annotations_of
 
 
 @dataclass(frozen=True)

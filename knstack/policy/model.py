@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from knstack.policy.objects import kind_key
 from knstack.stack.policy_settings import Level, PolicySettings
+from knstack.vocabulary import Manifest as Manifest
+from knstack.vocabulary import kind_key
 
-Manifest = dict[str, Any]
 MANDATORY: Level = "mandatory"
 ADVISORY: Level = "advisory"
 DISABLED: Level = "disabled"

@@ -9,13 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from knstack.api.autoscaling import PREFIX as AUTOSCALING_PREFIX
+from knstack.vocabulary import (
+    AUTOSCALING_PREFIX,
+    CONFIGURATION_LABEL,
+    SERVICE_LABEL,
+    SERVING_GROUP,
+    annotations_of,
+    kind_key,
+    labels_of,
+    name_of,
+)
 
-SERVING_GROUP = "serving.knative.dev"
-REVISION_LABEL = "serving.knative.dev/revision"
-SERVICE_LABEL = "serving.knative.dev/service"
-CONFIGURATION_LABEL = "serving.knative.dev/configuration"
-ROUTE_LABEL = "serving.knative.dev/route"
 MIN_SCALE_KEYS = (AUTOSCALING_PREFIX + "min-scale", AUTOSCALING_PREFIX + "minScale")
 MAX_SCALE_KEYS = (AUTOSCALING_PREFIX + "max-scale", AUTOSCALING_PREFIX + "maxScale")
 CLASS_KEY = AUTOSCALING_PREFIX + "class"
@@ -50,47 +54,6 @@ WORKLOADS = (
     )
     | KNATIVE_TEMPLATED
 )
-
-
-def group_of(obj: Mapping[str, Any]) -> str:
-    return str(obj.get("apiVersion") or "").rpartition("/")[0]
-
-
-def kind_key(obj: Mapping[str, Any]) -> str:
-    """`<api group>/<kind>`: "apps/Deployment", "/Service" (core), "serving.knative.dev/Service"."""
-    return f"{group_of(obj)}/{obj.get('kind') or ''}"
-
-
-def meta(obj: Mapping[str, Any]) -> Mapping[str, Any]:
-    value = obj.get("metadata")
-    return value if isinstance(value, Mapping) else {}
-
-
-def name_of(obj: Mapping[str, Any]) -> str:
-    return str(meta(obj).get("name") or "")
-
-
-def namespace_of(obj: Mapping[str, Any]) -> str:
-    return str(meta(obj).get("namespace") or "")
-
-
-def labels_of(obj: Mapping[str, Any]) -> Mapping[str, str]:
-    return meta(obj).get("labels") or {}
-
-
-def annotations_of(obj: Mapping[str, Any]) -> Mapping[str, str]:
-    return meta(obj).get("annotations") or {}
-
-
-def ref(obj: Mapping[str, Any]) -> str:
-    """How messages name an object: `Deployment coffee-shop/coffee-00002-deployment`."""
-    namespace = namespace_of(obj)
-    name = name_of(obj) or "(unnamed)"
-    return f"{obj.get('kind') or 'object'} {namespace + '/' if namespace else ''}{name}"
-
-
-def identity(obj: Mapping[str, Any]) -> tuple[str, str, str]:
-    return (kind_key(obj), namespace_of(obj), name_of(obj))
 
 
 def dig(obj: Any, *path: str | int) -> Any:

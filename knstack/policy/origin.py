@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from knstack.policy.locate import Location, parse_source
-from knstack.policy.objects import (
-    DEPLOYMENT,
-    KNATIVE_REVISION,
-    KNATIVE_SERVICE,
+from knstack.policy.objects import DEPLOYMENT, KNATIVE_REVISION, KNATIVE_SERVICE
+from knstack.resolve.model import ConfigurationPlan, RoutePlan, ServingPlan
+from knstack.vocabulary import (
     REVISION_LABEL,
     ROUTE_LABEL,
     kind_key,
@@ -23,7 +22,6 @@ from knstack.policy.objects import (
     name_of,
     namespace_of,
 )
-from knstack.resolve.model import ConfigurationPlan, RoutePlan, ServingPlan
 
 POD_SPEC = "spec.template.spec."
 TEMPLATE_ANNOTATIONS = "spec.template.metadata.annotations"

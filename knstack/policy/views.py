@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from knstack.api.waivers import waiver_annotations
 from knstack.policy.model import Manifest
-from knstack.policy.objects import CONFIGURATION_LABEL, SERVICE_LABEL, SERVING_GROUP
 from knstack.resolve.model import ConfigurationPlan, RevisionPlan, ServingPlan
-
-GENERATION_LABEL = "serving.knative.dev/configurationGeneration"
+from knstack.vocabulary import (
+    CONFIGURATION_GENERATION_LABEL,
+    CONFIGURATION_LABEL,
+    SERVICE_LABEL,
+    SERVING_GROUP,
+)
 
 
 def knative_view(plan: ServingPlan) -> list[Manifest]:
@@ -32,7 +35,7 @@ def knative_view(plan: ServingPlan) -> list[Manifest]:
 def revision_object(rev: RevisionPlan, owner: ConfigurationPlan | None) -> Manifest:
     labels = dict(rev.template.metadata.labels or {})
     labels[CONFIGURATION_LABEL] = rev.configuration
-    labels[GENERATION_LABEL] = str(rev.generation)
+    labels[CONFIGURATION_GENERATION_LABEL] = str(rev.generation)
     if rev.service:
         labels[SERVICE_LABEL] = rev.service
     annotations = {

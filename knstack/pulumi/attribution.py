@@ -21,16 +21,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
-from knstack.expand.labels import CONFIGURATION_LABEL, ROUTE_LABEL, SERVICE_LABEL, SERVING
-from knstack.expand.platform.common import NAME_LABEL
+from knstack.vocabulary import (
+    CONFIGURATION_LABEL,
+    NAME_LABEL,
+    ROUTE_LABEL,
+    SERVICE_LABEL,
+    SERVING_API_VERSION,
+    Manifest,
+)
 
-Manifest = dict[str, Any]
 OwnerKind = Literal["cluster", "platform", "service", "configuration", "route"]
 
 PLATFORM_NAME = "knative-serving"  # the value of app.kubernetes.io/name on Knative's objects
-KNATIVE_API = f"{SERVING}/v1"
+KNATIVE_API = SERVING_API_VERSION
 _KNATIVE_KINDS: dict[str, OwnerKind] = {
     "Service": "service",
     "Configuration": "configuration",
@@ -46,14 +51,6 @@ class Owner:
     namespace: str = ""
     name: str = ""
     service: str | None = None
-
-
-def object_ref(manifest: Manifest) -> str:
-    """`Deployment coffee-shop/coffee-00001-deployment` (for messages)."""
-    meta = manifest.get("metadata") or {}
-    namespace = meta.get("namespace")
-    name = f"{namespace}/{meta.get('name')}" if namespace else str(meta.get("name"))
-    return f"{manifest.get('kind')} {name}"
 
 
 def platform_namespaces(manifests: Iterable[Manifest]) -> frozenset[str]:

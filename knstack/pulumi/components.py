@@ -24,11 +24,12 @@ from typing import Any
 import pulumi
 
 from knstack.build import ClusterBuild
-from knstack.pulumi.attribution import Manifest, ServiceGroup, lay_out
+from knstack.pulumi.attribution import ServiceGroup, lay_out
 from knstack.pulumi.outputs import configuration_outputs, route_outputs, service_outputs
 from knstack.pulumi.resources import ClusterRegistry, snake_case
 from knstack.resolve.model import ConfigurationPlan, RoutePlan, ServingPlan
 from knstack.stack.settings import ClusterSettings
+from knstack.vocabulary import Manifest
 
 Key = tuple[str, str]  # (namespace, name)
 

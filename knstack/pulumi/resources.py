@@ -22,8 +22,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from knstack.errors import InputError, Problem
-from knstack.expand.labels import REVISION_LABEL
-from knstack.pulumi.attribution import Manifest, object_ref
+from knstack.vocabulary import REVISION_LABEL, Manifest, ref
 
 _HEAD_KEYS = ("apiVersion", "kind")
 _CUSTOM_RESOURCE_KEYS = frozenset({"apiVersion", "kind", "metadata", "spec"})
@@ -117,7 +116,7 @@ def register_manifest(
         raise InputError(
             Problem(
                 "metadata.name is required (no auto-naming)",
-                obj=object_ref(manifest),
+                obj=ref(manifest),
                 field="metadata.name",
             )
         )
@@ -129,7 +128,7 @@ def register_manifest(
             raise InputError(
                 Problem(
                     f"pulumi-kubernetes' {cls.__name__} has no field {unknown[0]!r}",
-                    obj=object_ref(manifest),
+                    obj=ref(manifest),
                     field=unknown[0],
                 )
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from knstack.errors import InputError, Problem
+from knstack.vocabulary import group_of
 
 _RANK_BY_KIND: dict[str, int] = {
     "Namespace": 0,
@@ -46,13 +47,8 @@ _BUILTIN_GROUPS = frozenset(
 )
 
 
-def api_group(manifest: dict[str, Any]) -> str:
-    api_version = str(manifest.get("apiVersion", ""))
-    return api_version.rpartition("/")[0]
-
-
 def rank(manifest: dict[str, Any]) -> int:
-    group = api_group(manifest)
+    group = group_of(manifest)
     kind = str(manifest.get("kind", ""))
     if group in _BUILTIN_GROUPS and kind in _RANK_BY_KIND:
         return _RANK_BY_KIND[kind]
@@ -62,7 +58,7 @@ def rank(manifest: dict[str, Any]) -> int:
 def identity(manifest: dict[str, Any]) -> tuple[str, str, str, str]:
     meta = manifest.get("metadata") or {}
     return (
-        api_group(manifest),
+        group_of(manifest),
         str(manifest.get("kind", "")),
         str(meta.get("namespace") or ""),
         str(meta.get("name", "")),

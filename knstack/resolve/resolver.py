@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from knstack.api.loader import LoadedObject
 from knstack.api.serving import Service, TrafficTarget
-from knstack.api.validation.metadata import CLUSTER_LOCAL, VISIBILITY_LABEL
+from knstack.api.validation.metadata import CLUSTER_LOCAL
 from knstack.errors import InputError, Problem
 from knstack.ledger.model import LedgerEntry, RevisionLedger, configuration_key
 from knstack.ledger.record import record_template
@@ -24,6 +24,7 @@ from knstack.resolve.model import (
     ServingPlan,
     TrafficSplit,
 )
+from knstack.vocabulary import VISIBILITY_LABEL
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 DEFAULT_TRAFFIC = (TrafficTarget(percent=100, latest_revision=True),)

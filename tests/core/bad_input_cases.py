@@ -195,13 +195,13 @@ CASES = [
         "missing-image",
         service(containers="      - name: app\n"),
         "spec.template.spec.containers[0].image",
-        "is required",
+        "missing field(s)",
     ),
     Case(
         "no-containers",
         service(containers="      []\n").replace("containers:\n      []", "containers: []"),
         "spec.template.spec.containers",
-        "at least one container",
+        "missing field(s)",
     ),
     Case(
         "lifecycle",
@@ -333,7 +333,7 @@ CASES = [
         "wrong-type",
         service(spec="      containerConcurrency: ten\n"),
         "spec.template.spec.containerConcurrency",
-        "valid integer",
+        'must be of type integer: "string"',
     ),
     Case(
         "name-not-dns",
@@ -346,7 +346,7 @@ CASES = [
         "name-missing",
         service(name="''"),
         "metadata.name",
-        "is required",
+        "missing field(s)",
         obj="Service default/(unnamed)",
     ),
     Case(

@@ -14,7 +14,6 @@ import jsonschema
 import pytest
 import yaml
 
-from knstack.api.autoscaling import PREFIX as AUTOSCALING
 from knstack.api.knstack_annotations import RESERVED_INSTANCE
 from knstack.api.loader import load_text
 from knstack.build import build_files, build_objects
@@ -22,6 +21,7 @@ from knstack.errors import InputError
 from knstack.ledger.model import RevisionLedger
 from knstack.stack.knative import KnativeSettings
 from knstack.stack.settings import ReservedInstanceSettings, StackSettings
+from knstack.vocabulary import AUTOSCALING_PREFIX as AUTOSCALING
 
 
 def strict(schema: Any) -> Any:

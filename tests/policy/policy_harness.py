@@ -27,9 +27,9 @@ from pulumi_policy.proxy import unknown_checking_proxy
 from knstack.policy import CanaryStep, RuleContext, evaluate, get_rule
 from knstack.policy.crossguard import crossguard_policies
 from knstack.policy.engine import Judgement
-from knstack.policy.objects import group_of, name_of
 from knstack.stack import StackSettings
 from knstack.stack.policy_settings import PolicySettings
+from knstack.vocabulary import group_of, name_of
 
 Manifest = dict[str, Any]
 

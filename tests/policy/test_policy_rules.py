@@ -13,7 +13,7 @@ from policy_harness import check_path, crossguard_path
 
 from knstack.policy import all_rules, get_rule
 from knstack.policy.crossguard import violation_message
-from knstack.policy.objects import ref
+from knstack.vocabulary import ref
 
 IDS = [case.rule for case in CASES]
 

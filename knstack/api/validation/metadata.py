@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from knstack.api.autoscaling import PREFIX as AUTOSCALING_PREFIX
 from knstack.api.autoscaling import annotation_field, parse_autoscaling
 from knstack.api.context import ServingContext
 from knstack.api.core import ObjectMeta
@@ -17,22 +16,25 @@ from knstack.api.validation.names import (
 )
 from knstack.api.waivers import WAIVE_PREFIX, validate_waivers
 from knstack.errors import Problem
+from knstack.vocabulary import (
+    AUTOSCALING_PREFIX,
+    PROGRESS_DEADLINE_ANNOTATION,
+    ROLLOUT_DURATION_ANNOTATION,
+    SERVING_PREFIX,
+    VISIBILITY_LABEL,
+)
 
-VISIBILITY_LABEL = "networking.knative.dev/visibility"
 CLUSTER_LOCAL = "cluster-local"
-ROLLOUT_DURATION = "serving.knative.dev/rollout-duration"
-PROGRESS_DEADLINE = "serving.knative.dev/progress-deadline"
-SERVING_PREFIX = "serving.knative.dev/"
 QUEUE_SIDECAR_PREFIX = "queue.sidecar.serving.knative.dev/"
 
 # serving.knative.dev/ annotations a user may write, and where (validateKnativeAnnotations).
 _SERVING_ANNOTATIONS_ON_OBJECT = {
-    ROLLOUT_DURATION,
+    ROLLOUT_DURATION_ANNOTATION,
     "serving.knative.dev/creator",
     "serving.knative.dev/lastModifier",
 }
 _SERVING_ANNOTATIONS_ON_TEMPLATE = {
-    PROGRESS_DEADLINE,
+    PROGRESS_DEADLINE_ANNOTATION,
     "serving.knative.dev/creator",
     "serving.knative.dev/lastModifier",
 }
@@ -49,7 +51,7 @@ def validate_object_metadata(
     """Rules for the metadata of a Service, Configuration or Route."""
     problems: list[Problem] = []
     if not meta.name:
-        message = "is required"
+        message = "missing field(s)"  # Knative: apis.ErrMissingField
         if meta.generate_name:
             message += " (generateName is not supported: knstack needs stable names to render)"
         problems.append(Problem(message, field=f"{base}.name"))
@@ -74,13 +76,16 @@ def validate_object_metadata(
                     field=where,
                 )
             )
-        elif key.startswith((QUEUE_SIDECAR_PREFIX, KNSTACK_PREFIX)) or key == PROGRESS_DEADLINE:
+        elif (
+            key.startswith((QUEUE_SIDECAR_PREFIX, KNSTACK_PREFIX))
+            or key == PROGRESS_DEADLINE_ANNOTATION
+        ):
             problems.append(Problem("is only accepted on spec.template.metadata", field=where))
         elif key.startswith(SERVING_PREFIX) and key not in _SERVING_ANNOTATIONS_ON_OBJECT:
             problems.append(
                 Problem(_unknown_serving_key(key, _SERVING_ANNOTATIONS_ON_OBJECT), field=where)
             )
-        elif key == ROLLOUT_DURATION:
+        elif key == ROLLOUT_DURATION_ANNOTATION:
             if not routable:
                 problems.append(Problem("is only accepted on a Service or a Route", field=where))
             else:
@@ -124,11 +129,11 @@ def validate_template_metadata(
         where = f"{base}.{annotation_field(key)}"
         if err := qualified_key_error(key):
             problems.append(Problem(err, field=where))
-        elif key == PROGRESS_DEADLINE:
+        elif key == PROGRESS_DEADLINE_ANNOTATION:
             problems += _duration(annotations[key], where, minimum=1e-9)
         elif key.startswith(QUEUE_SIDECAR_PREFIX) and key not in _QUEUE_SIDECAR_KEYS:
             problems.append(Problem(_unknown_serving_key(key, _QUEUE_SIDECAR_KEYS), field=where))
-        elif key == ROLLOUT_DURATION:
+        elif key == ROLLOUT_DURATION_ANNOTATION:
             problems.append(
                 Problem("is only accepted on the Service or Route metadata", field=where)
             )

@@ -107,7 +107,7 @@ def validate_revision_spec(spec: RevisionSpec, ctx: ServingContext, base: str) -
         problems.append(Problem(message, field=f"{base}.{where}"))
 
     if not spec.containers:
-        bad("at least one container is required", "containers")
+        bad("missing field(s)", "containers")  # Knative: apis.ErrMissingField
         return problems
     if len(spec.containers) > 1 and not ctx.feature_on("multi-container"):
         bad("more than one container needs the multi-container feature", "containers")
@@ -231,7 +231,7 @@ def _check_container(
         else:
             names[container.name] = where
     if not container.image:
-        bad("is required", f"{where}.image")
+        bad("missing field(s)", f"{where}.image")  # Knative: apis.ErrMissingField
     for attr in DISALLOWED_CONTAINER_FIELDS:
         if getattr(container, attr) is not None:
             bad("is not allowed by Knative", f"{where}.{_CAMEL[attr]}")

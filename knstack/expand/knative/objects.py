@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from knstack.api.serving import SERVING_API_VERSION
 from knstack.expand.knative.template import build_template
 from knstack.expand.knative.traffic import build_traffic
 from knstack.expand.labels import object_meta, sorted_map
 from knstack.expand.result import Manifest
 from knstack.resolve.model import ConfigurationPlan, RoutePlan
+from knstack.vocabulary import SERVING_API_VERSION
 
 
 def _meta(

@@ -13,20 +13,14 @@ from typing import Any
 
 from knstack.expand.result import Manifest
 from knstack.stack.knative import IMAGES, KNATIVE_RELEASES, KnativeSettings, WorkloadSettings
+from knstack.vocabulary import (
+    COMPONENT_LABEL,
+    KNATIVE_CONTAINER_SECURITY,
+    NAME_LABEL,
+    VERSION_LABEL,
+)
 
 SYSTEM_NAMESPACE = "knative-serving"
-NAME_LABEL = "app.kubernetes.io/name"
-COMPONENT_LABEL = "app.kubernetes.io/component"
-VERSION_LABEL = "app.kubernetes.io/version"
-CONTROLLER_AGGREGATION_LABEL = "serving.knative.dev/controller"
-# The securityContext of every Knative container: Pod Security "restricted".
-RESTRICTED_SECURITY: dict[str, Any] = {
-    "allowPrivilegeEscalation": False,
-    "readOnlyRootFilesystem": True,
-    "runAsNonRoot": True,
-    "capabilities": {"drop": ["ALL"]},
-    "seccompProfile": {"type": "RuntimeDefault"},
-}
 
 
 @dataclass(frozen=True)
@@ -297,7 +291,7 @@ def container(
         "image": image,
         "resources": resources(requests, limits),
         "env": env,
-        "securityContext": copy.deepcopy(RESTRICTED_SECURITY),
+        "securityContext": copy.deepcopy(KNATIVE_CONTAINER_SECURITY),
         "ports": port_list,
     }
     for key in ("readinessProbe", "livenessProbe"):

@@ -8,13 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from knstack.expand.platform.common import (
-    CONTROLLER_AGGREGATION_LABEL,
-    SYSTEM_NAMESPACE,
-    Install,
-    metadata,
-)
+from knstack.expand.platform.common import SYSTEM_NAMESPACE, Install, metadata
 from knstack.expand.result import Manifest
+from knstack.vocabulary import CONTROLLER_AGGREGATION_LABEL
 
 RBAC = "rbac.authorization.k8s.io/v1"
 CRUD = ["get", "list", "create", "update", "delete", "patch", "watch"]

@@ -21,6 +21,7 @@ from knstack.expand.platform.common import (
 )
 from knstack.expand.platform.controller import METRICS_PORTS
 from knstack.expand.result import Manifest
+from knstack.vocabulary import COMPONENT_LABEL, NAME_LABEL
 
 ADMISSION = "admissionregistration.k8s.io/v1"
 # Resources the webhook defaults (CREATE, UPDATE) and validates (also DELETE).
@@ -149,8 +150,8 @@ def _webhook_configuration(
 def _config_validation(install: Install) -> Manifest:
     selector = {
         "matchExpressions": [
-            {"key": "app.kubernetes.io/name", "operator": "In", "values": ["knative-serving"]},
-            {"key": "app.kubernetes.io/component", "operator": "In", "values": CONFIG_COMPONENTS},
+            {"key": NAME_LABEL, "operator": "In", "values": ["knative-serving"]},
+            {"key": COMPONENT_LABEL, "operator": "In", "values": CONFIG_COMPONENTS},
         ]
     }
     name = "config.webhook.serving.knative.dev"

@@ -19,8 +19,7 @@ from knstack.expand.routing.istio import build_virtual_services
 from knstack.expand.routing.nginx import build_nginx_ingresses
 from knstack.resolve.model import RoutePlan, ServingPlan
 from knstack.stack.settings import ClusterSettings
-
-ROLLOUT_DURATION = "serving.knative.dev/rollout-duration"
+from knstack.vocabulary import ROLLOUT_DURATION_ANNOTATION
 
 GatewayBuilder = Callable[
     [ServingPlan, RoutePlan, ClusterSettings, InterceptorRoutes], list[dict[str, Any]]
@@ -43,9 +42,9 @@ def build_route_objects(
     if not route.weighted_revisions():
         out.warnings.append(f"{route.ref}: no traffic targets, nothing is routed")
         return out
-    if ROLLOUT_DURATION in route.annotations:
+    if ROLLOUT_DURATION_ANNOTATION in route.annotations:
         out.warnings.append(
-            f"{route.ref}: {ROLLOUT_DURATION} needs Knative's controller; the kubernetes backend "
+            f"{route.ref}: {ROLLOUT_DURATION_ANNOTATION} needs Knative's controller; the kubernetes backend "
             "switches traffic at once (use the environment's canary stages instead)"
         )
     if route.cluster_local:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from knstack.expand.labels import CONFIGURATION_LABEL, REVISION_LABEL, object_meta
+from knstack.expand.labels import object_meta
 from knstack.expand.routing.common import route_annotations, route_labels
 from knstack.expand.routing.gateway_api import GATEWAY_API_VERSION, weighted_backend_refs
 from knstack.expand.routing.hosts import tag_name
 from knstack.expand.services import build_service_ports
 from knstack.resolve.model import RevisionPlan, RoutePlan, ServingPlan
+from knstack.vocabulary import CONFIGURATION_LABEL, REVISION_LABEL
 
 ROUTE_PORT = 80
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from knstack.errors import InputError, Problem
-from knstack.expand.labels import ROUTE_LABEL, SERVICE_LABEL, TAG_LABEL, sorted_map
+from knstack.expand.labels import sorted_map
 from knstack.expand.services import revision_service_port
 from knstack.resolve.model import RoutePlan, ServingPlan
+from knstack.vocabulary import ROUTE_LABEL, SERVICE_LABEL, TAG_LABEL
 
 
 def route_labels(route: RoutePlan, tag: str | None = None) -> dict[str, str]:

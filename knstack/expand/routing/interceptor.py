@@ -22,10 +22,11 @@ from knstack.expand.labels import object_meta
 from knstack.expand.routing.hosts import cluster_local_host, host_revisions
 from knstack.resolve.model import ServingPlan
 from knstack.stack.settings import ClusterSettings
+from knstack.vocabulary import MANAGED_BY, MANAGED_BY_LABEL
 
 REVISION_HEADER = "Knative-Serving-Revision"
 GATEWAY_API_GROUP = "gateway.networking.k8s.io"
-MANAGED_BY = {"app.kubernetes.io/managed-by": "knstack"}
+MANAGED_BY_LABELS = {MANAGED_BY_LABEL: MANAGED_BY}
 
 RevisionKey = tuple[str, str]  # (namespace, revision)
 
@@ -93,7 +94,7 @@ def _reference_grant(namespace: str, settings: ClusterSettings) -> dict[str, Any
         "apiVersion": f"{GATEWAY_API_GROUP}/v1",
         "kind": "ReferenceGrant",
         "metadata": object_meta(
-            f"httproutes-from-{namespace}", interceptor.namespace, dict(MANAGED_BY)
+            f"httproutes-from-{namespace}", interceptor.namespace, dict(MANAGED_BY_LABELS)
         ),
         "spec": {
             "from": [{"group": GATEWAY_API_GROUP, "kind": "HTTPRoute", "namespace": namespace}],
@@ -113,7 +114,7 @@ def _external_name_service(namespace: str, settings: ClusterSettings) -> dict[st
     return {
         "apiVersion": "v1",
         "kind": "Service",
-        "metadata": object_meta(interceptor.name, namespace, dict(MANAGED_BY)),
+        "metadata": object_meta(interceptor.name, namespace, dict(MANAGED_BY_LABELS)),
         "spec": {
             "type": "ExternalName",
             "externalName": cluster_local_host(interceptor.name, interceptor.namespace),

@@ -11,15 +11,13 @@ from knstack.policy.objects import (
     HPA,
     PDB,
     dig,
-    kind_key,
-    name_of,
-    namespace_of,
     number,
     pod_labels,
     selector_matches,
     show,
 )
 from knstack.policy.registry import rule
+from knstack.vocabulary import kind_key, name_of, namespace_of
 
 MIN_PODS_FOR_BUDGET = 2
 

@@ -11,14 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from knstack.policy.model import MANDATORY, CanaryStep, Manifest, RuleContext, Violation
-from knstack.policy.objects import (
-    KNATIVE_SERVICE,
-    SERVING_GROUP,
-    annotations_of,
-    knative_service_name,
-    namespace_of,
-)
+from knstack.policy.objects import KNATIVE_SERVICE, knative_service_name
 from knstack.policy.registry import rule
+from knstack.vocabulary import SERVING_GROUP, annotations_of, namespace_of
 
 
 def service_subject(step: CanaryStep, objects: Sequence[Manifest]) -> Manifest:

@@ -11,12 +11,11 @@ from knstack.policy.objects import (
     container_name,
     containers,
     dig,
-    kind_key,
-    namespace_of,
     pod_labels,
     pod_spec,
 )
 from knstack.policy.registry import rule
+from knstack.vocabulary import kind_key, namespace_of
 
 # apiVersion -> what replaces it (removed or deprecated in Kubernetes and Knative).
 DEPRECATED_API_VERSIONS = {

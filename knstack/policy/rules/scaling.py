@@ -21,16 +21,13 @@ from knstack.policy.objects import (
     annotation_path,
     dig,
     first_annotation,
-    kind_key,
     knative_service_name,
-    name_of,
-    namespace_of,
     number,
-    ref,
     revision_template,
     show,
 )
 from knstack.policy.registry import rule
+from knstack.vocabulary import kind_key, name_of, namespace_of, ref
 
 
 def _scale(annotations: dict[str, str], keys: Sequence[str]) -> tuple[str, float | None]:

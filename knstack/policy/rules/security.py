@@ -6,19 +6,14 @@ The "restricted" checks follow the Pod Security Standards
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from knstack.policy.model import ADVISORY, MANDATORY, Manifest, RuleContext, Violation
-from knstack.policy.objects import (
-    NAMESPACE,
-    WORKLOADS,
-    container_name,
-    containers,
-    labels_of,
-    pod_spec,
-)
+from knstack.policy.objects import NAMESPACE, WORKLOADS, container_name, containers, pod_spec
 from knstack.policy.registry import rule
+from knstack.vocabulary import RESTRICTED_CONTAINER_SECURITY, labels_of
 
 ALLOWED_VOLUME_TYPES = frozenset(
     {
@@ -138,13 +133,14 @@ def _with_secure_pod_defaults(
     if level not in ("root-allowed", "enabled"):
         return container
     sc = dict(container.get("securityContext") or {})
-    sc.setdefault("allowPrivilegeEscalation", False)
+    restricted = copy.deepcopy(dict(RESTRICTED_CONTAINER_SECURITY))
+    sc.setdefault("allowPrivilegeEscalation", restricted["allowPrivilegeEscalation"])
     if not (sc.get("capabilities") or {}).get("drop"):
-        sc["capabilities"] = {**(sc.get("capabilities") or {}), "drop": ["ALL"]}
+        sc["capabilities"] = {**(sc.get("capabilities") or {}), **restricted["capabilities"]}
     if "seccompProfile" not in sc and "seccompProfile" not in pod_sc:
-        sc["seccompProfile"] = {"type": "RuntimeDefault"}
+        sc["seccompProfile"] = restricted["seccompProfile"]
     if level == "enabled" and "runAsNonRoot" not in sc and "runAsNonRoot" not in pod_sc:
-        sc["runAsNonRoot"] = True
+        sc["runAsNonRoot"] = restricted["runAsNonRoot"]
     return {**container, "securityContext": sc}
 
 

@@ -11,24 +11,19 @@ from typing import Any
 
 from knstack.api.validation.names import dns1035_label_error, dns1123_label_error
 from knstack.policy.model import MANDATORY, Manifest, RuleContext, Violation
-from knstack.policy.objects import (
-    HTTPROUTE,
-    KNATIVE_ROUTING,
+from knstack.policy.objects import HTTPROUTE, KNATIVE_ROUTING, SERVICE, dig, number, show
+from knstack.policy.registry import rule
+from knstack.vocabulary import (
     REVISION_LABEL,
     ROUTE_LABEL,
-    SERVICE,
-    dig,
+    TAG_LABEL,
     kind_key,
     labels_of,
     name_of,
     namespace_of,
-    number,
     ref,
-    show,
 )
-from knstack.policy.registry import rule
 
-TAG_LABEL = "knstack.dev/tag"
 DEFAULT_WEIGHT = 1.0  # Gateway API's default backendRef weight
 
 

@@ -14,16 +14,12 @@ namespace; the PipelineRun's `spec.workspaces` and `params` are the operator's t
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from knstack.promote.pipelines.model import AutoJob, ClusterRef, PipelineModel
+from knstack.vocabulary import MANAGED_BY, MANAGED_BY_LABEL, RESTRICTED_CONTAINER_SECURITY
 
-STEP_SECURITY = {
-    "allowPrivilegeEscalation": False,
-    "capabilities": {"drop": ["ALL"]},
-    "runAsNonRoot": True,
-    "seccompProfile": {"type": "RuntimeDefault"},
-}
 PRELUDE = """#!/bin/sh
 set -eu
 if [ -n "$CRDS" ]; then export KNSTACK_CRDS="$CRDS"; set --; else set -- --download-crds; fi
@@ -41,7 +37,7 @@ def auto_pipeline(model: PipelineModel, name: str) -> dict[str, Any]:
     return {
         "apiVersion": "tekton.dev/v1",
         "kind": "Pipeline",
-        "metadata": {"name": name, "labels": {"app.kubernetes.io/managed-by": "knstack"}},
+        "metadata": {"name": name, "labels": {MANAGED_BY_LABEL: MANAGED_BY}},
         "spec": {
             "description": f"Let canary analysis advance, roll back or hold the releases of {model.project} in "
             + ", ".join(j.environment for j in model.auto)
@@ -107,7 +103,7 @@ def _task(job: AutoJob, clusters: tuple[ClusterRef, ...]) -> dict[str, Any]:
                     {"name": "BRANCH", "value": "$(params.branch)"},
                     {"name": "HOME", "value": "/tekton/home"},
                 ],
-                "securityContext": STEP_SECURITY,
+                "securityContext": copy.deepcopy(dict(RESTRICTED_CONTAINER_SECURITY)),
             },
             "steps": [
                 {"name": "advance-auto", "script": PRELUDE + "\n".join(lines) + "\n"},
@@ -119,7 +115,7 @@ def _task(job: AutoJob, clusters: tuple[ClusterRef, ...]) -> dict[str, Any]:
 
 def schedule_objects(model: PipelineModel, pipeline: str) -> list[dict[str, Any]]:
     """A ServiceAccount, Role and RoleBinding to create PipelineRuns, and a CronJob per schedule."""
-    labels = {"app.kubernetes.io/managed-by": "knstack"}
+    labels = {MANAGED_BY_LABEL: MANAGED_BY}
     account = f"{pipeline}-scheduler"
     objects: list[dict[str, Any]] = [
         {
@@ -157,7 +153,7 @@ def _cronjob(
         "image": "registry.k8s.io/kubectl:v1.33.0",
         "command": ["/bin/sh", "-c", script],
         "volumeMounts": [{"name": "template", "mountPath": f"/etc/{pipeline}", "readOnly": True}],
-        "securityContext": STEP_SECURITY,
+        "securityContext": copy.deepcopy(dict(RESTRICTED_CONTAINER_SECURITY)),
     }
     pod = {
         "serviceAccountName": account,

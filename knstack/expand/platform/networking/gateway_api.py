@@ -11,8 +11,6 @@ import copy
 from typing import Any
 
 from knstack.expand.platform.common import (
-    CONTROLLER_AGGREGATION_LABEL,
-    RESTRICTED_SECURITY,
     SYSTEM_NAMESPACE,
     Install,
     http_probe,
@@ -26,6 +24,12 @@ from knstack.expand.platform.rbac import CRUD, role, rule
 from knstack.expand.result import Manifest
 from knstack.stack.knative import GatewayApiSettings
 from knstack.stack.settings import GatewayRef
+from knstack.vocabulary import (
+    COMPONENT_LABEL,
+    CONTROLLER_AGGREGATION_LABEL,
+    KNATIVE_CONTAINER_SECURITY,
+    NAME_LABEL,
+)
 from knstack.yamlio import dump_yaml
 
 CONTROLLER = "net-gateway-api-controller"
@@ -109,8 +113,8 @@ def build_gateway_api(
                     "name": CONFIG_WEBHOOK,
                     "objectSelector": {
                         "matchLabels": {
-                            "app.kubernetes.io/name": "knative-serving",
-                            "app.kubernetes.io/component": "net-gateway-api",
+                            NAME_LABEL: "knative-serving",
+                            COMPONENT_LABEL: "net-gateway-api",
                         }
                     },
                 }
@@ -175,7 +179,7 @@ def _controller(install: Install, labels: dict[str, str]) -> Manifest:
         ),
         "ports": ports(("metrics", 9090), ("profiling", 8008), ("probes", 8080)),
         "env": [*system_env(), dict(METRICS_DOMAIN)],
-        "securityContext": copy.deepcopy(RESTRICTED_SECURITY),
+        "securityContext": copy.deepcopy(KNATIVE_CONTAINER_SECURITY),
     }
     return {
         "apiVersion": "apps/v1",
@@ -208,7 +212,7 @@ def _webhook(install: Install, labels: dict[str, str]) -> Manifest:
             {"name": "WEBHOOK_NAME", "value": WEBHOOK},
             {"name": "WEBHOOK_PORT", "value": "8443"},  # must match the https-webhook port
         ],
-        "securityContext": copy.deepcopy(RESTRICTED_SECURITY),
+        "securityContext": copy.deepcopy(KNATIVE_CONTAINER_SECURITY),
         "readinessProbe": http_probe(8443, scheme="HTTPS", periodSeconds=1, failureThreshold=3),
         "livenessProbe": http_probe(
             8443, scheme="HTTPS", periodSeconds=1, failureThreshold=6, initialDelaySeconds=20

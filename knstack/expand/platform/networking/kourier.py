@@ -12,7 +12,6 @@ from typing import Any
 
 from knstack.api.configmaps import KourierConfig
 from knstack.expand.platform.common import (
-    RESTRICTED_SECURITY,
     SYSTEM_NAMESPACE,
     Install,
     env_from_field,
@@ -26,6 +25,7 @@ from knstack.expand.platform.namespace import build_system_namespace
 from knstack.expand.platform.networking.kourier_bootstrap import bootstrap_yaml
 from knstack.expand.platform.rbac import CRUD, RBAC, READ, rule
 from knstack.expand.result import Manifest
+from knstack.vocabulary import KNATIVE_CONTAINER_SECURITY
 
 GATEWAY_NAMESPACE = "kourier-system"
 GATEWAY = "3scale-kourier-gateway"
@@ -157,7 +157,7 @@ def _controller(install: Install, labels: dict[str, str]) -> Manifest:
         "ports": _tcp_ports(("http2-xds", 18000), ("metrics", 9090)),
         "readinessProbe": {"grpc": {"port": 18000}, "periodSeconds": 10, "failureThreshold": 3},
         "livenessProbe": {"grpc": {"port": 18000}, "periodSeconds": 10, "failureThreshold": 6},
-        "securityContext": copy.deepcopy(RESTRICTED_SECURITY),
+        "securityContext": copy.deepcopy(KNATIVE_CONTAINER_SECURITY),
         "resources": resources(("200m", "200Mi"), ("1", "500Mi")),
     }
     return {
@@ -195,7 +195,7 @@ def _gateway(install: Install, labels: dict[str, str]) -> Manifest:
         "scheme": "HTTP",
     }
     timing = {"initialDelaySeconds": 10, "periodSeconds": 5, "timeoutSeconds": 3}
-    security = copy.deepcopy(RESTRICTED_SECURITY)
+    security = copy.deepcopy(KNATIVE_CONTAINER_SECURITY)
     security.update({"readOnlyRootFilesystem": False, "runAsUser": 65534, "runAsGroup": 65534})
     container = {
         "args": [
