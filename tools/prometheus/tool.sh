@@ -4,7 +4,7 @@
 # service-discovery plugins (upstream's `remove_all_sd` tag, see plugins/plugin_*.go in the
 # module): the tests scrape static targets, and the cloud SDKs the plugins pull in (AWS,
 # Azure, GCE, ...) would make most of the build time.
-tool_groups="tests"
+tool_groups="tests analysis"
 PROMETHEUS_TAGS="remove_all_sd"
 
 tool_build() {
