@@ -15,23 +15,12 @@ _AT_FDCWD = -100
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write to a temporary file in the same directory, fsync, then rename over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    """`atomic_write_bytes` of the text as UTF-8 (newlines written as they are)."""
+    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """`atomic_write_text` for bytes (images and other binary output)."""
+    """Write to a temporary file in the same directory, fsync, then rename over `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -91,9 +80,22 @@ def replace_directory(staged: Path, target: Path) -> None:
 
 
 def staging_directory(target: Path) -> Path:
-    """A fresh temporary directory next to `target` (same filesystem, so renames are atomic)."""
+    """A fresh temporary directory next to `target` (same filesystem, so renames are atomic).
+
+    mkdtemp makes it 0700; it becomes the output directory, so it gets the mode any
+    directory made by `mkdir` gets (0777 less the umask), like the directories inside it.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    staged = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    staged.chmod(0o777 & ~_umask())
+    return staged
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it; it is put back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def remove_stale_staging(target: Path) -> None:

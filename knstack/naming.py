@@ -28,5 +28,22 @@ def deployment_name(revision: str) -> str:
     return child_name(revision, "-deployment")
 
 
-def private_service_name(revision: str) -> str:
-    return child_name(revision, "-private")
+def reserved_deployment_name(revision: str) -> str:
+    """The Deployment holding a revision's reserved instances (knstack's own object)."""
+    return child_name(revision, "-reserved")
+
+
+def canary_ingress_name(route: str) -> str:
+    """The second Ingress of an NGINX or ALB split: the canary weight lives on it."""
+    return child_name(route, "-canary")
+
+
+def tag_header_ingress_name(route: str, tag: str) -> str:
+    """The Ingress that sends `Knative-Serving-Tag: <tag>` requests to the tagged revision."""
+    return child_name(route, f"-tag-{tag}")
+
+
+def tag_object_name(tag: str, route: str) -> str:
+    """Objects serving a tag host are named like its host label, `<tag>-<route>`
+    (config-network tag-template), shortened like any child past 63 characters."""
+    return child_name(f"{tag}-{route}", "")

@@ -112,7 +112,7 @@ def shop(traffic: str, revisions: int = 3, annotations: dict[str, str] | None = 
 
 
 def revision_labels(revision: str, service: str = "shop", generation: int = 1) -> dict[str, str]:
-    """The labels Knative gives a revision's workload objects (facts 1.4)."""
+    """The labels Knative gives a revision's workload objects (knative/serving pkg/reconciler/revision/resources/meta.go)."""
     return {
         "app": revision,
         "serving.knative.dev/configuration": service,

@@ -1,7 +1,7 @@
 """Knative's autoscaling annotations: keys, aliases, validation and a typed view.
 
 Knative configures autoscaling per revision with `autoscaling.knative.dev/*` annotations on
-`spec.template.metadata` (facts 3.1). Each setting has a kebab-case key and, for most, an
+`spec.template.metadata` (knative/serving pkg/apis/autoscaling/annotation_validation.go). Each setting has a kebab-case key and, for most, an
 older camelCase alias that is still accepted. `Autoscaling` is the typed view of them, and
 `Autoscaling(...).annotations()` writes them back for users of the Python API.
 """

@@ -90,7 +90,9 @@ class EnvFromSource(KubeModel):
 
 class ContainerPort(KubeModel):
     name: str | None = None
-    container_port: int
+    # Optional: Knative admits a port with only a name (h2c) and serves on 8080
+    # (knative/serving pkg/apis/serving/k8s_validation.go, validateContainersPorts).
+    container_port: int | None = None
     protocol: str | None = None
     host_port: int | None = None
     host_ip: str | None = Field(default=None, alias="hostIP")
@@ -256,7 +258,7 @@ class Container(KubeModel):
     termination_message_policy: str | None = None
     image_pull_policy: str | None = None
     security_context: SecurityContext | None = None
-    # Not allowed by Knative (facts 4); declared so the validator names them.
+    # Not allowed by Knative (knative/serving pkg/apis/serving/k8s_validation.go); declared so the validator names them.
     lifecycle: FreeForm | None = None
     stdin: bool | None = None
     stdin_once: bool | None = None

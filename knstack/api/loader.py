@@ -100,9 +100,9 @@ def parse_serving_object(
     kind = doc.get("kind")
     api_version = doc.get("apiVersion")
     meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
-    namespace = meta.get("namespace") or default_namespace or "default"
-    label = f"{kind or 'object'} {namespace}/{meta.get('name') or '(unnamed)'}"
-    if kind not in SERVING_KINDS:
+    namespace = _text(meta.get("namespace")) or default_namespace or "default"
+    label = f"{_text(kind) or 'object'} {namespace}/{_text(meta.get('name')) or '(unnamed)'}"
+    if not isinstance(kind, str) or kind not in SERVING_KINDS:
         raise InputError(
             Problem(
                 f"unsupported kind {kind!r}: knstack reads Knative Serving {', '.join(SERVING_KINDS)} "
@@ -112,7 +112,7 @@ def parse_serving_object(
                 field="kind",
             )
         )
-    if api_version != SERVING_API_VERSION:
+    if not isinstance(api_version, str) or api_version != SERVING_API_VERSION:
         raise InputError(
             Problem(
                 f"unsupported apiVersion {api_version!r}: use {SERVING_API_VERSION}",
@@ -126,6 +126,11 @@ def parse_serving_object(
     except ValidationError as err:
         raise InputError([_problem_from_pydantic(e, source, label) for e in err.errors()]) from None
     return obj
+
+
+def _text(value: Any) -> str | None:
+    """A string field read for a message; anything else (a list, a mapping) is not a name."""
+    return value if isinstance(value, str) else None
 
 
 def check_object(

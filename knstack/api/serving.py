@@ -24,7 +24,7 @@ from knstack.vocabulary import SERVING_API_VERSION
 
 
 class RevisionSpec(KubeModel):
-    """A PodSpec as Knative accepts it, plus the revision's serving settings (facts 4, 5)."""
+    """A PodSpec as Knative accepts it, plus the revision's serving settings (knative/serving pkg/apis/serving/k8s_validation.go; knative/serving pkg/apis/serving/v1/revision_types.go)."""
 
     containers: list[Container] = Field(default_factory=list)
     init_containers: list[Container] | None = None

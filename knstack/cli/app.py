@@ -38,9 +38,20 @@ app = typer.Typer(
 )
 
 
+class _Output:
+    """Settings of what the commands print, from the root options."""
+
+    quiet = False
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="Print no warnings (for scripts); errors are still shown."
+    ),
+) -> None:
     """Knative-style serverless on Kubernetes, as code: render, validate, check and promote."""
+    _Output.quiet = quiet
 
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -85,6 +96,8 @@ def group_warnings(messages: list[str], shown: int = 3) -> list[str]:
 
 
 def warn(messages: list[str]) -> None:
+    if _Output.quiet:
+        return
     for line in group_warnings(messages):
         stderr.print(f"[yellow]warning:[/yellow] {_escape(line)}", markup=True, highlight=False)
 
@@ -125,6 +138,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app and turn every outcome into an exit code."""
+    _Output.quiet = False
     try:
         with _cyclic_gc_paused():
             result = app(args=argv, prog_name="knstack", standalone_mode=False)

@@ -1,4 +1,4 @@
-"""The Deployment of a revision (Knative revision/resources/deploy.go, facts 1.5).
+"""The Deployment of a revision (Knative revision/resources/deploy.go, knative/serving pkg/reconciler/revision/resources/deploy.go).
 
 Without Knative there is no queue-proxy: requests reach the user container directly, so
 its readiness probe stays on the pod (Knative moves it into the queue-proxy) and the

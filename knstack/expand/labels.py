@@ -1,4 +1,4 @@
-"""Knative's labels and annotations for the objects of a revision (facts 1.2, 1.4)."""
+"""Knative's labels and annotations for the objects of a revision (knative/serving pkg/reconciler/configuration/resources/revision.go; knative/serving pkg/reconciler/revision/resources/meta.go)."""
 
 from __future__ import annotations
 

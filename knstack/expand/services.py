@@ -1,4 +1,4 @@
-"""The Kubernetes Service of a revision (Knative revision Service, facts 1.3).
+"""The Kubernetes Service of a revision (Knative revision Service, knative/serving pkg/reconciler/revision/resources/).
 
 Knative's public revision Service has no selector (the activator or SKS fills its
 endpoints); without Knative it selects the revision's pods and targets the user port.

@@ -2,7 +2,7 @@
 
 from knstack.ledger.model import LedgerEntry, RevisionLedger, configuration_key, template_digest
 from knstack.ledger.record import Recorded, import_entry, record_template
-from knstack.ledger.store import ledger_path, load_ledger, save_ledger
+from knstack.ledger.store import ledger_path, ledger_text, load_ledger, save_ledger
 
 __all__ = [
     "LedgerEntry",
@@ -11,6 +11,7 @@ __all__ = [
     "configuration_key",
     "import_entry",
     "ledger_path",
+    "ledger_text",
     "load_ledger",
     "record_template",
     "save_ledger",

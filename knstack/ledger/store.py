@@ -54,6 +54,10 @@ def load_ledger(path: Path, env: str) -> RevisionLedger:
     return ledger
 
 
+def ledger_text(ledger: RevisionLedger) -> str:
+    """The ledger file's content."""
+    return HEADER.format(env=ledger.environment) + dump_yaml(ledger.to_document())
+
+
 def save_ledger(path: Path, ledger: RevisionLedger) -> None:
-    text = HEADER.format(env=ledger.environment) + dump_yaml(ledger.to_document())
-    atomic_write_text(path, text)
+    atomic_write_text(path, ledger_text(ledger))

@@ -71,15 +71,19 @@ class AuditRecord:
         }
 
 
-def append_record(path: Path, record: AuditRecord) -> None:
-    """Append one line in a single write (O_APPEND) and flush it to disk."""
-    line = (
+def record_line(record: AuditRecord) -> str:
+    """The record as the one JSON line the log holds (with its newline)."""
+    return (
         json.dumps(record.to_dict(), sort_keys=False, ensure_ascii=False, separators=(",", ":"))
         + "\n"
     )
+
+
+def append_record(path: Path, record: AuditRecord) -> None:
+    """Append one line in a single write (O_APPEND) and flush it to disk."""
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
-        os.write(fd, line.encode("utf-8"))
+        os.write(fd, record_line(record).encode("utf-8"))
         os.fsync(fd)
     finally:
         os.close(fd)

@@ -29,6 +29,7 @@ from knstack.promote.engine import (
     rollback,
 )
 from knstack.promote.gates import GateResult
+from knstack.promote.journal import recover_pending
 from knstack.promote.lock import promotion_lock
 from knstack.promote.stackedit import release_fields
 from knstack.promote.state import EnvState, load_state
@@ -140,5 +141,6 @@ def _hold(
     if not options.dry_run:
         waiting = (lambda: notify("waiting for another knstack promotion")) if notify else None
         with promotion_lock(project.stacks_dir, timeout=options.lock_timeout, waiting=waiting):
+            recover_pending(project.stacks_dir, notify)
             append_record(audit_path(project.stacks_dir), record)
     return AutoOutcome("hold", result.summary(), result, record=record)

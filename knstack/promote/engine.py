@@ -3,8 +3,8 @@
 Each step takes the project's lock, reads the environment's files, computes the new
 release state with the pure functions of `steps`, builds, validates and checks the
 environment with it in memory (`gates`), and only when every gate passes writes the
-ledger (append-only: a stray entry is harmless), then the stack file (each atomically),
-then one audit record. A refused step writes nothing.
+ledger, the stack file and one audit record as one unit (knstack/promote/journal.py: a
+run killed half-way is finished by the next one). A refused step writes nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,11 +23,10 @@ from knstack.api.serving import Service
 from knstack.build import EnvironmentBuild, build_environment
 from knstack.components import load_components
 from knstack.errors import InputError, KnstackError, Problem
-from knstack.fsutil import atomic_write_text
-from knstack.ledger import RevisionLedger, save_ledger
+from knstack.ledger import RevisionLedger, ledger_text
 from knstack.promote import steps
 from knstack.promote.analysis_gate import analysis_gate, run_analysis
-from knstack.promote.audit import AuditRecord, actor, append_record, audit_path
+from knstack.promote.audit import AuditRecord, actor, audit_path, record_line
 from knstack.promote.chain import read_chain
 from knstack.promote.gates import (
     GateResult,
@@ -36,6 +36,7 @@ from knstack.promote.gates import (
     steps_gate,
     validate_gate,
 )
+from knstack.promote.journal import PendingStep, commit_step, recover_pending
 from knstack.promote.lock import promotion_lock
 from knstack.promote.planning import plan_promotion
 from knstack.promote.source import NotPassed, Passed
@@ -109,7 +110,7 @@ def promote(
     """Start the revision that passed the previous environment at the first stage of `to_env`."""
     _check_environment(project, to_env)
     source_env = read_chain(project).upstream(to_env)
-    with promotion_lock(project.stacks_dir, timeout=options.lock_timeout, waiting=_waiting(notify)):
+    with _locked(project, options, notify):
         now = options.clock()
         target = load_state(project, to_env)
         _check_service(project, target, service)
@@ -181,7 +182,7 @@ def advance(
         _wait_for_soak(project, service, env, options, notify)
     if analysis is None:
         analysis = run_analysis(load_state(project, env), service, options.sleep)
-    with promotion_lock(project.stacks_dir, timeout=options.lock_timeout, waiting=_waiting(notify)):
+    with _locked(project, options, notify):
         now = options.clock()
         state = load_state(project, env)
         _check_service(project, state, service)
@@ -238,7 +239,7 @@ def rollback(
     """All traffic back to the stable revision; the candidate is marked rolled back
     (`analysis`: the failed analysis that decided it, for the audit log)."""
     _check_environment(project, env)
-    with promotion_lock(project.stacks_dir, timeout=options.lock_timeout, waiting=_waiting(notify)):
+    with _locked(project, options, notify):
         now = options.clock()
         state = load_state(project, env)
         _check_service(project, state, service)
@@ -334,17 +335,31 @@ def _finish(
     outcome = Outcome(state.name, transition, gates, stack_diff=diff, source=source)
     if options.dry_run:
         return outcome
-    if ledger != state.ledger:
-        save_ledger(state.ledger_file, ledger)
-        outcome.written.append(state.ledger_file)
-    atomic_write_text(state.file, new_text)
-    outcome.written.append(state.file)
     outcome.record = _audit(project, state, full, transition, gates, options, now, source)
     if analysis is not None:
         outcome.record = dataclasses.replace(outcome.record, analysis=analysis.to_dict())
-    append_record(audit_path(project.stacks_dir), outcome.record)
-    outcome.written.append(audit_path(project.stacks_dir))
+    files = {state.ledger_file.name: ledger_text(ledger)} if ledger != state.ledger else {}
+    files[state.file.name] = new_text
+    audit = audit_path(project.stacks_dir)
+    commit_step(
+        project.stacks_dir,
+        PendingStep(
+            summary=f"{transition.action} {full} in {state.name}",
+            files=files,
+            audit_file=audit.name,
+            audit_line=record_line(outcome.record),
+        ),
+    )
+    outcome.written += [project.stacks_dir / name for name in files] + [audit]
     return outcome
+
+
+@contextmanager
+def _locked(project: Project, options: StepOptions, notify: Notify | None) -> Iterator[None]:
+    """The promotion lock, with any step a killed run left half-written finished first."""
+    with promotion_lock(project.stacks_dir, timeout=options.lock_timeout, waiting=_waiting(notify)):
+        recover_pending(project.stacks_dir, notify)
+        yield
 
 
 def _audit(

@@ -1,7 +1,7 @@
 """Which component owns each manifest of a cluster: a pure function of the manifests.
 
 The expansion engine writes Knative's own labels on every object it derives from a
-Service, Configuration or Route (facts 1.4, 2.3): revision objects carry
+Service, Configuration or Route (knative/serving pkg/reconciler/revision/resources/meta.go; knative/serving pkg/reconciler/route/resources/ingress.go): revision objects carry
 `serving.knative.dev/configuration` (and `.../service` when a Service owns them), routing
 objects carry `serving.knative.dev/route`. The knative backend's control plane carries the
 release's `app.kubernetes.io/name: knative-serving`, or lives in one of its namespaces.

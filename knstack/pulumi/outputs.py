@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from knstack.expand.routing.hosts import cluster_local_host, default_host, tag_host, tag_name
+from knstack.expand.routing.hosts import cluster_local_host, default_host, tag_host
+from knstack.naming import tag_object_name
 from knstack.resolve.model import ConfigurationPlan, RoutePlan
 from knstack.stack.settings import ClusterSettings
 
@@ -38,7 +39,7 @@ def route_url(route: RoutePlan, settings: ClusterSettings) -> str:
 
 def tag_url(route: RoutePlan, tag: str, settings: ClusterSettings) -> str:
     if route.cluster_local:
-        host = cluster_local_host(tag_name(tag, route.name), route.namespace)
+        host = cluster_local_host(tag_object_name(tag, route.name), route.namespace)
         return f"{cluster_local_scheme(settings)}://{host}"
     return f"{external_scheme(settings)}://{tag_host(route, tag, settings.domain)}"
 

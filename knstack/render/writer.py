@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from knstack.build import EnvironmentBuild
+from knstack.errors import InputError, Problem
 from knstack.fsutil import (
     remove_stale_staging,
     replace_directory,
@@ -61,6 +62,7 @@ def write_environment(
 ) -> Path:
     """Write `out_dir/<env>/` atomically; returns that directory."""
     target = out_dir / build.environment
+    _check_replaceable(target)
     files = rendered_files(build, fmt)
     remove_stale_staging(target)
     staged = staging_directory(target)
@@ -81,6 +83,21 @@ def write_environment(
         shutil.rmtree(staged, ignore_errors=True)
         raise
     return target
+
+
+def _check_replaceable(target: Path) -> None:
+    """The environment directory is replaced whole; refuse, before writing anything, a
+    path that is not a plain directory (a symbolic link would be swapped out, not followed)."""
+    if target.is_symlink():
+        raise InputError(
+            Problem(
+                "is a symbolic link: knstack replaces the environment directory as a whole and "
+                "does not follow links; remove the link, or pass --out the directory it points into",
+                file=str(target),
+            )
+        )
+    if target.exists() and not target.is_dir():
+        raise InputError(Problem("is not a directory", file=str(target)))
 
 
 def stream(build: EnvironmentBuild, fmt: Format = "yaml") -> str:

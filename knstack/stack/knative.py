@@ -3,7 +3,7 @@
 `config` is the environment's Knative configuration (the typed ConfigMaps): both backends
 validate against it, and the knative backend installs it. The rest describes the install:
 release, images, networking layer, CRDs, high availability and placement per component
-(the knobs of the Knative Operator's KnativeServing, facts 6.6).
+(the knobs of the Knative Operator's KnativeServing, knative/operator pkg/reconciler/common/ha.go).
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ class WorkloadSettings(SettingsModel):
 
 
 class HighAvailability(SettingsModel):
-    """Replicas of every control-plane Deployment; with an HPA, its minimum (facts 6.6)."""
+    """Replicas of every control-plane Deployment; with an HPA, its minimum (knative/operator pkg/reconciler/common/ha.go)."""
 
     replicas: int = Field(ge=1)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from knstack.validate.kubernetes_schemas import KubernetesSchemas, definitions_c
 CRD_KIND = "CustomResourceDefinition"
 CRD_API_VERSION = "apiextensions.k8s.io/v1"
 LOCATION_TEMPLATE = "{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json"
-CONVERTER_VERSION = "1"  # bump when crd_schema.py changes what it writes
+CONVERTER_VERSION = "2"  # bump when crd_schema.py (or the warnings here) change what it writes
 _INDEX = "index.json"
 _YAML_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -143,6 +144,7 @@ def convert_sources(sources: Sequence[CrdSource], kubernetes: KubernetesSchemas)
     object_meta = definitions_closure(kubernetes.definitions(), OBJECT_META_DEF)
     out = ConvertedCrds()
     problems: list[Problem] = []
+    differing: dict[str, list[tuple[str, str]]] = {}  # later source -> (kind label, first source)
     for source in sources:
         for crd in _crd_documents(source, problems):
             spec = crd.get("spec") or {}
@@ -182,17 +184,36 @@ def convert_sources(sources: Sequence[CrdSource], kubernetes: KubernetesSchemas)
                     object_meta_defs=object_meta,
                 )
                 if relative in out.schemas:
-                    if out.schemas[relative] != schema:
-                        out.warnings.append(
-                            f"{label} is defined differently in {out.origin[relative]} and {source.name}; using the first"
-                        )
+                    if _for_validation(out.schemas[relative]) != _for_validation(schema):
+                        differing.setdefault(source.name, []).append((label, out.origin[relative]))
                     continue
                 out.schemas[relative] = schema
                 out.labels[relative] = label
                 out.origin[relative] = source.name
     if problems:
         raise InputError(problems)
+    out.warnings += [_differing_warning(later, found) for later, found in differing.items()]
     return out
+
+
+def _differing_warning(later: str, found: list[tuple[str, str]]) -> str:
+    """One line per source whose CRDs lost to earlier, different definitions."""
+    firsts = sorted({first for _, first in found})
+    where = firsts[0] if len(firsts) == 1 else os.path.commonpath(firsts) or ", ".join(firsts)
+    labels = ", ".join(label for label, _ in found[:3])
+    if len(found) > 3:
+        kinds = [label.rsplit(" ", 1)[-1] for label, _ in found]
+        labels = f"{len(found)} CRDs ({', '.join(kinds[:3])} and {len(found) - 3} more)"
+    return f"{labels}: defined differently in {where} and {later}; using {where}"
+
+
+def _for_validation(node: Any) -> Any:
+    """A schema without its descriptions: two CRDs that differ only in prose check the same."""
+    if isinstance(node, dict):
+        return {k: _for_validation(v) for k, v in node.items() if k != "description"}
+    if isinstance(node, list):
+        return [_for_validation(v) for v in node]
+    return node
 
 
 def _crd_documents(source: CrdSource, problems: list[Problem]) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from knstack.build import EnvironmentBuild
 from knstack.errors import InputError, Problem
 from knstack.render.layout import file_name, identity, ordered
 from knstack.stack import StackSettings
+from knstack.validate.bundled_crds import INSTALL_HINT, bundled_crd_files
 from knstack.validate.crd_download import download_crds
 from knstack.validate.crds import (
     CrdSchemas,
@@ -55,6 +56,7 @@ class SchemaOptions:
     download_crds: bool = False
     kubernetes_version: str | None = None  # overrides the environment's
     cache_dir: Path | None = None
+    bundled_crds: bool = True  # knstack's pinned CRDs (bundled_crds.py) for kinds not given
 
 
 def validate_build(
@@ -80,7 +82,7 @@ def validate_build(
         raw = run_kubeconform(
             binary,
             [str(root)],
-            schema_locations=[crds.location, kubernetes.location],
+            schema_locations=[*crds.locations, kubernetes.location],
             kubernetes_version=kubernetes.version,
         )
         results = []
@@ -93,7 +95,7 @@ def validate_build(
             file, namespace = index.get(
                 (stream, item.api_version, item.kind, item.name), (stream, None)
             )
-            results.append(_object_result(item, file, namespace, kubernetes))
+            results.append(_object_result(item, file, namespace, kubernetes, crds))
     warnings = list(crds.warnings) + _appended_warning(build)
     return ValidationReport(
         f"environment {build.environment}", _sources(binary, kubernetes, crds), results, warnings
@@ -144,29 +146,62 @@ def validate_paths(paths: Sequence[Path], options: SchemaOptions | None = None) 
     raw = run_kubeconform(
         binary,
         [str(p) for p in paths],
-        schema_locations=[crds.location, kubernetes.location],
+        schema_locations=[*crds.locations, kubernetes.location],
         kubernetes_version=kubernetes.version,
         skip=SKIPPED_KINDS,
     )
-    results = [_object_result(item, item.filename, None, kubernetes) for item in raw]
+    results = [_object_result(item, item.filename, None, kubernetes, crds) for item in raw]
     target = " ".join(str(p) for p in paths)
     return ValidationReport(
         target, _sources(binary, kubernetes, crds), results, list(crds.warnings)
     )
 
 
+@dataclass(frozen=True)
+class _CrdLayers:
+    """CRD schema directories in the order kubeconform looks a kind up: the CRDs given
+    (`--crds`, `--download-crds`) and those in the input first, knstack's pinned ones last,
+    so a kind defined by the user or the input never falls through to the bundled copy."""
+
+    layers: tuple[CrdSchemas, ...]
+    bundled: bool  # whether knstack's pinned CRDs are among them
+
+    @property
+    def locations(self) -> list[str]:
+        return [layer.location for layer in self.layers]
+
+    @property
+    def kinds(self) -> list[str]:
+        return sorted({kind for layer in self.layers for kind in layer.kinds})
+
+    @property
+    def warnings(self) -> list[str]:
+        return [warning for layer in self.layers for warning in layer.warnings]
+
+
 def _crd_schemas(
     options: SchemaOptions, kubernetes: KubernetesSchemas, from_input: list[CrdSource]
-) -> CrdSchemas:
+) -> _CrdLayers:
     paths = list(options.crd_paths)
     if options.download_crds:
         paths.append(download_crds(cache_dir=options.cache_dir))
-    sources = sources_from_files(crd_files(paths)) + from_input
-    return crd_schemas(sources, kubernetes, options.cache_dir)
+    layers = []
+    given = sources_from_files(crd_files(paths)) + from_input
+    if given:
+        layers.append(crd_schemas(given, kubernetes, options.cache_dir))
+    bundled = bundled_crd_files() if options.bundled_crds else []
+    if bundled:
+        # Cached apart from the given CRDs: converted once, whatever the input.
+        layers.append(crd_schemas(sources_from_files(bundled), kubernetes, options.cache_dir))
+    return _CrdLayers(tuple(layers), bool(bundled))
 
 
 def _object_result(
-    item: RawResult, file: str, namespace: str | None, kubernetes: KubernetesSchemas
+    item: RawResult,
+    file: str,
+    namespace: str | None,
+    kubernetes: KubernetesSchemas,
+    crds: _CrdLayers,
 ) -> ObjectResult:
     status = item.status if item.status in ("valid", "invalid", "skipped") else "error"
     message: str | None = None
@@ -177,9 +212,10 @@ def _object_result(
                 message.removeprefix(_UNMARSHAL).split()
             )
         elif message.startswith("could not find schema"):
+            hint = "use --crds PATH" if crds.bundled else f"{INSTALL_HINT}, or use --crds PATH"
             message = (
                 f"no schema for {item.api_version} {item.kind}: not a Kubernetes {kubernetes.version} API "
-                "and no CustomResourceDefinition given for it (use --crds PATH or --download-crds)"
+                f"and no CustomResourceDefinition given for it ({hint})"
             )
     return ObjectResult(
         file=file,
@@ -193,7 +229,7 @@ def _object_result(
     )
 
 
-def _sources(binary: Path, kubernetes: KubernetesSchemas, crds: CrdSchemas) -> SchemaSources:
+def _sources(binary: Path, kubernetes: KubernetesSchemas, crds: _CrdLayers) -> SchemaSources:
     return SchemaSources(
         kubeconform=kubeconform_version(binary),
         kubernetes_version=kubernetes.version,

@@ -86,7 +86,7 @@ def test_scaled_object_examples(tmp_path, annotations, trigger, replicas):
 
 
 def test_examples_agree_with_the_knative_facts():
-    """Independent of the docs: facts 3.3's own examples (CC=0 -> 70; CC=10 and target
+    """Independent of the docs: knative/serving pkg/reconciler/autoscaling/resources/target.go's own examples (CC=0 -> 70; CC=10 and target
     50 -> 7; rps -> 140) appear in the table, so the table cannot drift from Knative."""
     by_input = {(row[0], row[1]): row[2] for row in HTTP_ROWS}
     assert by_input[("0", "")] == "concurrency 70"

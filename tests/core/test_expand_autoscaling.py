@@ -1,5 +1,5 @@
 """Whole-manifest tests of the kubernetes backend's autoscaling: the HPA class exactly as
-Knative's HPA reconciler builds it (facts 3.5), and the KPA fallback to fixed replicas."""
+Knative's HPA reconciler builds it (knative/serving pkg/reconciler/autoscaling/hpa/resources/hpa.go), and the KPA fallback to fixed replicas."""
 
 from __future__ import annotations
 

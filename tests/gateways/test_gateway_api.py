@@ -82,7 +82,7 @@ def test_tag_header_routing(tmp_path):
         }
 
     # A rule with a header match takes precedence over the plain path rule (Gateway API
-    # matching precedence), as Knative's leading header paths do (facts 2.3).
+    # matching precedence), as Knative's leading header paths do (knative/serving pkg/reconciler/route/resources/ingress.go).
     assert routes["shop"]["spec"]["rules"] == [
         {"matches": [header_match("blue")], "backendRefs": [_ref("shop-00002", 100)]},
         {"matches": [header_match("green")], "backendRefs": [_ref("shop-00003", 100)]},

@@ -115,7 +115,7 @@ def test_h2c_revision_keeps_its_port(tmp_path):
     yaml_text = service_yaml("grpc", versions)
     build = build_cluster(tmp_path, yaml_text, ISTIO)
     route = of_kind(build.manifests, "VirtualService")["grpc"]["spec"]["http"][0]["route"]
-    # The revision Service's h2c port is 81 (facts 1.3), as Istio's destination port.
+    # The revision Service's h2c port is 81 (knative/serving pkg/reconciler/revision/resources/), as Istio's destination port.
     assert route == [
         {
             "destination": {"host": "grpc-00001.demo.svc.cluster.local", "port": {"number": 81}},

@@ -18,6 +18,7 @@ from knstack.api.knstack_annotations import RESERVED_INSTANCE
 from knstack.api.loader import load_text
 from knstack.build import build_files, build_objects
 from knstack.errors import InputError
+from knstack.expand.knative.template import restricted_spec
 from knstack.ledger.model import RevisionLedger
 from knstack.stack.knative import KnativeSettings
 from knstack.stack.settings import ReservedInstanceSettings, StackSettings
@@ -104,7 +105,9 @@ def test_corpus_templates_keep_their_annotations_and_get_ledger_names(
             assert {k: v for k, v in rendered.items() if k.startswith(AUTOSCALING)} == {
                 k: v for k, v in written.items() if k.startswith(AUTOSCALING)
             }, path.name
-            assert template["spec"] == config.latest.template.to_dict()["spec"], path.name
+            # The user's spec, plus the restricted securityContext on every container.
+            user_spec = config.latest.template.to_dict()["spec"]
+            assert template["spec"] == restricted_spec(user_spec), path.name
 
 
 def test_traffic_names_every_revision_so_none_is_garbage_collected(

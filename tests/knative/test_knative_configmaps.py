@@ -1,7 +1,7 @@
 """Typed ConfigMaps: a good and a bad value for every option, and the `_example` checksum rule.
 
 Good values are accepted and written back as top-level keys; bad ones (wrong type or out
-of Knative's range, facts 3.2 and 6.3) are rejected with a message naming the stack file
+of Knative's range, knative/serving pkg/autoscaler/config/config.go and 6.3) are rejected with a message naming the stack file
 and the key.
 """
 

@@ -1,4 +1,4 @@
-"""The generated install against the upstream release files of the pinned version (facts 6).
+"""The generated install against the upstream release files of the pinned version (knative/serving config/core/).
 
 Same objects (kind, namespace, name), same RBAC, container and service ports, probes,
 security contexts and ConfigMap defaults; then every object compared whole. The upstream

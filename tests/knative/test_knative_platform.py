@@ -43,7 +43,7 @@ def configmap(docs: dict[Key, Any], name: str) -> dict[str, str]:
 
 
 def test_high_availability_sets_replicas_and_raises_hpa_minimums() -> None:
-    """Knative Operator semantics (facts 6.6): replicas, or an HPA's min (and max by the same)."""
+    """Knative Operator semantics (knative/operator pkg/reconciler/common/ha.go): replicas, or an HPA's min (and max by the same)."""
     docs = render_platform(stack_settings(high_availability=HighAvailability(replicas=3)))
     for name in ("controller", "autoscaler", "net-kourier-controller"):
         assert deployment(docs, name)["spec"]["replicas"] == 3, name

@@ -247,7 +247,7 @@ def test_object_meta_comes_from_the_kubernetes_schemas(schema_cache: Path) -> No
 
 
 def test_unserved_versions_are_skipped_and_duplicates_warned(schema_cache: Path) -> None:
-    def crd(served: bool, description: str) -> str:
+    def crd(served: bool, description: str, properties: dict[str, Any] | None = None) -> str:
         return yaml.safe_dump(
             {
                 "apiVersion": "apiextensions.k8s.io/v1",
@@ -263,7 +263,11 @@ def test_unserved_versions_are_skipped_and_duplicates_warned(schema_cache: Path)
                             "served": True,
                             "storage": True,
                             "schema": {
-                                "openAPIV3Schema": {"type": "object", "description": description}
+                                "openAPIV3Schema": {
+                                    "type": "object",
+                                    "description": description,
+                                    "properties": properties or {},
+                                }
                             },
                         },
                         {
@@ -283,8 +287,14 @@ def test_unserved_versions_are_skipped_and_duplicates_warned(schema_cache: Path)
     )
     assert sorted(converted.schemas) == ["example.com/widget_v1.json"]
     assert converted.schemas["example.com/widget_v1.json"]["description"] == "one"
+    # Definitions that differ only in their descriptions check the same: no warning.
+    assert converted.warnings == []
+    retyped = crd(False, "two", {"size": {"type": "integer"}})
+    converted = convert_sources(
+        [CrdSource("a.yaml", crd(False, "one")), CrdSource("b.yaml", retyped)], kubernetes
+    )
     assert converted.warnings == [
-        "example.com/v1 Widget is defined differently in a.yaml and b.yaml; using the first"
+        "example.com/v1 Widget: defined differently in a.yaml and b.yaml; using a.yaml"
     ]
 
 

@@ -1,4 +1,4 @@
-"""config-autoscaler (facts 3.2; knative/serving pkg/autoscaler/config/config.go)."""
+"""config-autoscaler (knative/serving pkg/autoscaler/config/config.go; knative/serving pkg/autoscaler/config/config.go)."""
 
 from __future__ import annotations
 
@@ -167,7 +167,7 @@ class AutoscalerConfig(ConfigMapModel):
     @field_validator("panic_threshold_percentage")
     @classmethod
     def _panic_threshold(cls, value: float) -> float:
-        # The range Knative enforces on the annotation (facts 3.1), applied to the default too.
+        # The range Knative enforces on the annotation (knative/serving pkg/apis/autoscaling/annotation_validation.go), applied to the default too.
         if not 110 <= value <= 1000:
             raise ValueError(
                 f"panic-threshold-percentage = {value:g}, must be in [110, 1000] interval"

@@ -5,7 +5,7 @@ keys (`stable-window`, `kubernetes.podspec-affinity`, ...). Values are parsed th
 Knative's `configmap.Parse` does (strconv booleans, Go durations, floats as strings) and
 written back as the strings a ConfigMap holds. Only keys that were set are written as
 top-level data: Knative's built-in defaults apply to the rest, exactly as upstream ships
-the ConfigMaps with nothing but an `_example` block (facts 6.3).
+the ConfigMaps with nothing but an `_example` block (knative/serving config/core/configmaps/).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ CHECKSUM_ANNOTATION = "knative.dev/example-checksum"
 DISABLED = "disabled"
 _NEWLINES = re.compile(r"(?:\r?\n)+")
 # Kubernetes resource.Quantity: a signed decimal with an optional binary/decimal suffix or exponent.
-_QUANTITY = re.compile(
+QUANTITY = re.compile(
     r"^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$"
 )
 _TRUE = {"1", "t", "T", "TRUE", "true", "True"}
@@ -98,7 +98,7 @@ def _parse_duration_or_disabled(value: Any) -> str:
 
 def _parse_quantity(value: Any) -> str:
     text = _scalar_text(value).strip()
-    if not _QUANTITY.match(text):
+    if not QUANTITY.match(text):
         raise ValueError(f"{text!r} is not a Kubernetes quantity such as 100m, 128Mi or 1")
     return text
 

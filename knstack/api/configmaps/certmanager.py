@@ -1,4 +1,4 @@
-"""config-certmanager: cert-manager issuers for Knative's certificates (facts 6.3)."""
+"""config-certmanager: cert-manager issuers for Knative's certificates (knative/serving config/core/configmaps/)."""
 
 from __future__ import annotations
 

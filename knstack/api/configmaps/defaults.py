@@ -1,4 +1,4 @@
-"""config-defaults (facts 1.7, 6.3; knative/serving pkg/apis/config/defaults.go)."""
+"""config-defaults (knative/serving pkg/apis/serving/v1/revision_defaults.go; knative/serving config/core/configmaps/; knative/serving pkg/apis/config/defaults.go)."""
 
 from __future__ import annotations
 

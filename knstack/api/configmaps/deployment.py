@@ -1,4 +1,4 @@
-"""config-deployment (facts 1.5, 1.6, 6.3; knative/serving pkg/deployment/config.go)."""
+"""config-deployment (knative/serving pkg/reconciler/revision/resources/deploy.go; knative/serving pkg/reconciler/revision/resources/queue.go; knative/serving config/core/configmaps/; knative/serving pkg/deployment/config.go)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""config-domain: which domain each route gets (facts 2.2).
+"""config-domain: which domain each route gets (knative/serving pkg/reconciler/route/domains/domains.go).
 
 Keys are domains; a domain with an empty value is the default, one with a `selector`
 applies to routes carrying those labels (the most specific selector wins).

@@ -1,4 +1,4 @@
-"""config-features: the feature flags validation depends on (facts 4; config/features.go)."""
+"""config-features: the feature flags validation depends on (knative/serving pkg/apis/serving/k8s_validation.go; config/features.go)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from knstack.api.configmaps.base import ConfigMapModel, lower_choice
 
 FLAG_VALUES = ("enabled", "disabled", "allowed")
 Flag = Annotated[Literal["enabled", "disabled", "allowed"], lower_choice(*FLAG_VALUES)]
-# secure-pod-defaults has a fourth state (facts 6.3): secure defaults without runAsNonRoot.
+# secure-pod-defaults has a fourth state (knative/serving config/core/configmaps/): secure defaults without runAsNonRoot.
 SecureFlag = Annotated[
     Literal["enabled", "disabled", "allowrootbounded"],
     lower_choice("enabled", "disabled", "allowrootbounded"),

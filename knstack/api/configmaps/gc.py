@@ -1,4 +1,4 @@
-"""config-gc: revision garbage collection (facts 6.3; knative/serving pkg/gc/config.go)."""
+"""config-gc: revision garbage collection (knative/serving config/core/configmaps/; knative/serving pkg/gc/config.go)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""config-leader-election (facts 6.3; knative.dev/pkg leaderelection/config.go)."""
+"""config-leader-election (knative/serving config/core/configmaps/; knative.dev/pkg leaderelection/config.go)."""
 
 from __future__ import annotations
 

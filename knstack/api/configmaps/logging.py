@@ -1,4 +1,4 @@
-"""config-logging: the zap logger and per-component levels (facts 6.3)."""
+"""config-logging: the zap logger and per-component levels (knative/serving config/core/configmaps/)."""
 
 from __future__ import annotations
 

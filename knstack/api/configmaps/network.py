@@ -1,4 +1,4 @@
-"""config-network (facts 2.2, 6.3; knative.dev/networking pkg/config/config.go)."""
+"""config-network (knative/serving pkg/reconciler/route/domains/domains.go; knative/serving config/core/configmaps/; knative.dev/networking pkg/config/config.go)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""config-observability: OpenTelemetry metrics, tracing and request logs (facts 6.3)."""
+"""config-observability: OpenTelemetry metrics, tracing and request logs (knative/serving config/core/configmaps/)."""
 
 from __future__ import annotations
 

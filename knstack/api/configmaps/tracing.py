@@ -1,4 +1,4 @@
-"""config-tracing: deprecated in favour of config-observability; shipped empty (facts 6.3)."""
+"""config-tracing: deprecated in favour of config-observability; shipped empty (knative/serving config/core/configmaps/)."""
 
 from __future__ import annotations
 

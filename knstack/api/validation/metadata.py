@@ -1,8 +1,9 @@
-"""Metadata rules: names, labels, and which annotations Knative accepts where (facts 3.1, 5)."""
+"""Metadata rules: names, labels, and which annotations Knative accepts where (knative/serving pkg/apis/autoscaling/annotation_validation.go; knative/serving pkg/apis/serving/v1/revision_types.go)."""
 
 from __future__ import annotations
 
 from knstack.api.autoscaling import annotation_field, parse_autoscaling
+from knstack.api.configmaps.base import QUANTITY
 from knstack.api.context import ServingContext
 from knstack.api.core import ObjectMeta
 from knstack.api.duration import parse_go_duration
@@ -20,24 +21,12 @@ from knstack.vocabulary import (
     AUTOSCALING_PREFIX,
     PROGRESS_DEADLINE_ANNOTATION,
     ROLLOUT_DURATION_ANNOTATION,
-    SERVING_PREFIX,
     VISIBILITY_LABEL,
 )
 
 CLUSTER_LOCAL = "cluster-local"
 QUEUE_SIDECAR_PREFIX = "queue.sidecar.serving.knative.dev/"
 
-# serving.knative.dev/ annotations a user may write, and where (validateKnativeAnnotations).
-_SERVING_ANNOTATIONS_ON_OBJECT = {
-    ROLLOUT_DURATION_ANNOTATION,
-    "serving.knative.dev/creator",
-    "serving.knative.dev/lastModifier",
-}
-_SERVING_ANNOTATIONS_ON_TEMPLATE = {
-    PROGRESS_DEADLINE_ANNOTATION,
-    "serving.knative.dev/creator",
-    "serving.knative.dev/lastModifier",
-}
 _QUEUE_SIDECAR_KEYS = {
     QUEUE_SIDECAR_PREFIX + f"{res}-resource-{kind}"
     for res in ("cpu", "memory", "ephemeral-storage")
@@ -81,10 +70,6 @@ def validate_object_metadata(
             or key == PROGRESS_DEADLINE_ANNOTATION
         ):
             problems.append(Problem("is only accepted on spec.template.metadata", field=where))
-        elif key.startswith(SERVING_PREFIX) and key not in _SERVING_ANNOTATIONS_ON_OBJECT:
-            problems.append(
-                Problem(_unknown_serving_key(key, _SERVING_ANNOTATIONS_ON_OBJECT), field=where)
-            )
         elif key == ROLLOUT_DURATION_ANNOTATION:
             if not routable:
                 problems.append(Problem("is only accepted on a Service or a Route", field=where))
@@ -109,10 +94,6 @@ def validate_template_metadata(
             )
         elif err := dns1035_label_error(meta.name):
             problems.append(Problem(err, field=f"{base}.name"))
-    if meta.generate_name is not None:
-        problems.append(
-            Problem("is not supported on a revision template", field=f"{base}.generateName")
-        )
     if meta.namespace is not None:
         problems.append(
             Problem(
@@ -133,13 +114,11 @@ def validate_template_metadata(
             problems += _duration(annotations[key], where, minimum=1e-9)
         elif key.startswith(QUEUE_SIDECAR_PREFIX) and key not in _QUEUE_SIDECAR_KEYS:
             problems.append(Problem(_unknown_serving_key(key, _QUEUE_SIDECAR_KEYS), field=where))
+        elif key.startswith(QUEUE_SIDECAR_PREFIX):
+            problems += _queue_sidecar_value(key, annotations[key], where)
         elif key == ROLLOUT_DURATION_ANNOTATION:
             problems.append(
                 Problem("is only accepted on the Service or Route metadata", field=where)
-            )
-        elif key.startswith(SERVING_PREFIX) and key not in _SERVING_ANNOTATIONS_ON_TEMPLATE:
-            problems.append(
-                Problem(_unknown_serving_key(key, _SERVING_ANNOTATIONS_ON_TEMPLATE), field=where)
             )
     return problems
 
@@ -173,6 +152,25 @@ def _duration(raw: str, where: str, *, minimum: float) -> list[Problem]:
     if seconds < minimum:
         return [
             Problem(f"{raw} must be {'positive' if minimum > 0 else 'zero or more'}", field=where)
+        ]
+    return []
+
+
+def _queue_sidecar_value(key: str, raw: str, where: str) -> list[Problem]:
+    """knative/serving pkg/apis/serving/v1/revision_validation.go
+    (validateQueueSidecarResourceAnnotations): the percentage is a number in [0.1, 100], the
+    others are Kubernetes quantities."""
+    if key == QUEUE_SIDECAR_PREFIX + "resource-percentage":
+        try:
+            value = float(raw)
+        except ValueError:
+            return [Problem(f"invalid value: {raw}", field=where)]
+        if not 0.1 <= value <= 100:
+            return [Problem(f"expected 0.1 <= {raw} <= 100", field=where)]
+        return []
+    if not QUANTITY.match(raw.strip()):
+        return [
+            Problem(f"invalid value: {raw} (use a quantity such as 100m or 128Mi)", field=where)
         ]
     return []
 

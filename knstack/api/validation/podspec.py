@@ -1,10 +1,11 @@
-"""Revision spec rules: Knative's restricted PodSpec (facts 4) and its serving settings (facts 5)."""
+"""Revision spec rules: Knative's restricted PodSpec (knative/serving pkg/apis/serving/k8s_validation.go) and its serving settings (knative/serving pkg/apis/serving/v1/revision_types.go)."""
 
 from __future__ import annotations
 
 from knstack.api.context import ServingContext
 from knstack.api.core import DISALLOWED_CONTAINER_FIELDS, Container, Probe, Volume
 from knstack.api.serving import RevisionSpec
+from knstack.api.validation.k8s_fields import check_container_fields, check_pod_fields
 from knstack.api.validation.names import (
     dns1123_label_error,
     dns1123_subdomain_error,
@@ -96,7 +97,7 @@ def user_port(spec: RevisionSpec) -> tuple[int, str]:
     container = spec.containers[serving_container_index(spec)]
     if container.ports:
         port = container.ports[0]
-        return port.container_port, port.name or ""
+        return port.container_port or 8080, port.name or ""
     return 8080, ""
 
 
@@ -130,6 +131,7 @@ def validate_revision_spec(spec: RevisionSpec, ctx: ServingContext, base: str) -
     for index, container in enumerate(spec.containers):
         where = f"containers[{index}]"
         _check_container(container, where, ctx, bad, names, serving=index == serving)
+        check_container_fields(container, where, bad)
         for probe_attr, probe_name in (
             ("readiness_probe", "readinessProbe"),
             ("liveness_probe", "livenessProbe"),
@@ -155,11 +157,13 @@ def validate_revision_spec(spec: RevisionSpec, ctx: ServingContext, base: str) -
     for index, container in enumerate(spec.init_containers or []):
         where = f"initContainers[{index}]"
         _check_container(container, where, ctx, bad, names, serving=False)
+        check_container_fields(container, where, bad)
         if container.ports:
             bad("init containers must not declare ports", f"{where}.ports")
         for probe_name in ("liveness_probe", "readiness_probe", "startup_probe"):
             if getattr(container, probe_name) is not None:
                 bad("init containers must not have probes", f"{where}")
+    check_pod_fields(spec, bad)
     problems += _validate_volumes(spec, ctx, bad)
     _validate_serving_settings(spec, ctx, bad)
     return problems
@@ -195,9 +199,11 @@ def _validate_ports(spec: RevisionSpec, bad) -> list[Problem]:
                 bad("must not be set: Knative does not expose host ports", f"{where}.hostPort")
             if port.host_ip is not None:
                 bad("must not be set: Knative does not expose host ports", f"{where}.hostIP")
-            if not 0 < port.container_port < 65536:
+            if port.container_port is None:
+                continue
+            if not 0 <= port.container_port < 65536:
                 bad(
-                    f"{port.container_port} is out of range: must be between 1 and 65535",
+                    f"expected 0 <= {port.container_port} <= 65535",
                     f"{where}.containerPort",
                 )
             elif port.container_port in RESERVED_PORTS:
@@ -325,8 +331,6 @@ def _check_probe(
             f"named port {port!r} does not match the container's port name {port_name or '(unnamed)'!r}",
             f"{where}",
         )
-    if isinstance(port, int) and port not in (0, port_number):
-        bad(f"port {port} must be the container port {port_number} (or be left out)", where)
     if probe.period_seconds is not None:
         if probe.period_seconds < 0:
             bad("must be 0 or more", f"{where}.periodSeconds")

@@ -1,4 +1,4 @@
-"""Traffic rules (Knative route_validation.go, facts 2.1)."""
+"""Traffic rules (Knative route_validation.go, knative/serving pkg/apis/serving/v1/route_validation.go)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ def validate_traffic(
     def bad(message: str, where: str) -> None:
         problems.append(Problem(message, field=where))
 
-    if not traffic:
-        return problems
+    if not traffic and in_service:
+        return problems  # a Service without traffic gets 100% to its latest revision
     total = 0
     tags: dict[str, tuple[int, tuple[str | None, str | None, bool | None]]] = {}
     for index, target in enumerate(traffic):

@@ -1,6 +1,6 @@
 """HPA class: an autoscaling/v2 HorizontalPodAutoscaler exactly as Knative makes it.
 
-Knative autoscaling/hpa/resources/hpa.go (facts 3.5): named like the revision, targets
+Knative autoscaling/hpa/resources/hpa.go (knative/serving pkg/reconciler/autoscaling/hpa/resources/hpa.go): named like the revision, targets
 its Deployment, `minReplicas` only when min-scale > 0 (no scale to zero), metrics only
 when a target is set (otherwise Kubernetes' default, 80% CPU), `window` as the
 stabilization window both ways.

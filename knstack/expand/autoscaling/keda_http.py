@@ -11,7 +11,7 @@ scales share a host (a split, or tag-header routing), the gateway also sets the 
 Knative sets on every split, `Knative-Serving-Revision: <revision>`, and the revision's
 HTTPScaledObject matches on it.
 
-Targets follow Knative's autoscaling/resources/target.go (facts 3.3); the mapping of
+Targets follow Knative's autoscaling/resources/target.go (knative/serving pkg/reconciler/autoscaling/resources/target.go); the mapping of
 every setting is in docs/autoscaling.md.
 """
 
@@ -28,7 +28,7 @@ from knstack.expand.services import revision_service_port
 from knstack.resolve.model import RevisionPlan
 
 HTTP_ADD_ON_API_VERSION = "http.keda.sh/v1alpha1"
-# config-autoscaler defaults the add-on has no setting for (facts 3.2).
+# config-autoscaler defaults the add-on has no setting for (knative/serving pkg/autoscaler/config/config.go).
 STABLE_WINDOW_SECONDS = 60
 SCALE_TO_ZERO_GRACE_SECONDS = 30
 # Knative's RPS target utilization is fixed (the ConfigMap percentage is for concurrency).
@@ -59,7 +59,7 @@ def http_scaling_metric(rev: RevisionPlan, ctx: ServingContext) -> dict[str, Any
 
 
 def kpa_target(rev: RevisionPlan, ctx: ServingContext) -> float:
-    """Knative's per-pod target: total x utilization, at least 0.01 (facts 3.3)."""
+    """Knative's per-pod target: total x utilization, at least 0.01 (knative/serving pkg/reconciler/autoscaling/resources/target.go)."""
     scaling = rev.autoscaling
     if scaling.effective_metric == "rps":
         total = (

@@ -28,16 +28,12 @@ from knstack.api.knstack_annotations import RESERVED_INSTANCE
 from knstack.api.validation.podspec import serving_container_index
 from knstack.expand.deployment import build_revision_deployment, container_resources
 from knstack.expand.labels import sorted_map
-from knstack.naming import child_name
+from knstack.naming import reserved_deployment_name
 from knstack.resolve.model import RevisionPlan
 from knstack.stack.settings import ClusterSettings
 from knstack.vocabulary import REVISION_LABEL
 
 RESERVED_LABEL = RESERVED_INSTANCE  # "knstack.dev/reserved-instance": "true" marks the pods
-
-
-def reserved_deployment_name(revision: str) -> str:
-    return child_name(revision, "-reserved")
 
 
 def build_reserved_deployment(rev: RevisionPlan, settings: ClusterSettings) -> dict[str, Any]:

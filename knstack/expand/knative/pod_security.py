@@ -1,7 +1,7 @@
 """Will Knative's revision pods pass the Pod Security "restricted" namespaces knstack renders?
 
 Knative copies the template's securityContext to the pod and, with config-features
-`secure-pod-defaults: enabled`, fills in the rest (facts 6.3). knstack turns that on in
+`secure-pod-defaults: enabled`, fills in the rest (knative/serving config/core/configmaps/). knstack turns that on in
 the installs it generates; against a Knative it does not install, or with the flag set
 otherwise, containers must carry a restricted securityContext themselves.
 """

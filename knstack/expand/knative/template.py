@@ -1,13 +1,14 @@
 """The revision template a Knative object carries: the ledger's, under the ledger's name.
 
 The template's BYO name (`metadata.name`) is the ledger's revision name, so Knative
-creates exactly the revision the ledger records (facts 1.2). Knative rejects a changed
+creates exactly the revision the ledger records (knative/serving pkg/reconciler/configuration/resources/revision.go). Knative rejects a changed
 template under an unchanged name, so anything knstack adds here is a function of the
 ledger template alone, never of environment settings.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from knstack.api.autoscaling import SETTING_KEYS, Autoscaling, lookup
@@ -15,6 +16,7 @@ from knstack.api.knstack_annotations import reserved_instance
 from knstack.errors import InputError, Problem
 from knstack.expand.labels import sorted_map
 from knstack.resolve.model import RevisionPlan
+from knstack.vocabulary import RESTRICTED_CONTAINER_SECURITY
 
 MAX_NAME = 63
 
@@ -34,7 +36,30 @@ def build_template(rev: RevisionPlan, *, kind: str, source: str) -> dict[str, An
         out_meta["labels"] = sorted_map(meta["labels"])
     if annotations:
         out_meta["annotations"] = sorted_map(annotations)
-    return {"metadata": out_meta, "spec": data.get("spec", {})}
+    return {"metadata": out_meta, "spec": restricted_spec(data.get("spec", {}))}
+
+
+def restricted_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """The pod spec with every container's securityContext Pod Security "restricted".
+
+    Knative fills these in only with config-features `secure-pod-defaults` enabled
+    (knative/serving pkg/apis/serving/v1/revision_defaults.go); written here, the template
+    is safe on any cluster. The user's own fields win, key by key, including the pod-level
+    runAsNonRoot and seccompProfile (Knative allows all these container fields without a
+    feature flag: pkg/apis/serving/k8s_validation.go).
+    """
+    pod = spec.get("securityContext") or {}
+    defaults = {k: v for k, v in RESTRICTED_CONTAINER_SECURITY.items() if k not in pod}
+    out = dict(spec)
+    for field in ("initContainers", "containers"):
+        if field in spec:
+            out[field] = [_restricted_container(c, defaults) for c in spec[field]]
+    return out
+
+
+def _restricted_container(container: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    merged = {**copy.deepcopy(defaults), **(container.get("securityContext") or {})}
+    return {**container, "securityContext": {key: merged[key] for key in sorted(merged)}}
 
 
 def reserved_instance_annotations(annotations: dict[str, str]) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Explicit traffic: every target names its revision, as the ledger resolved it (facts 2.1).
+"""Explicit traffic: every target names its revision, as the ledger resolved it (knative/serving pkg/apis/serving/v1/route_validation.go).
 
 Naming each revision keeps the cluster on exactly the ledger's split, and every revision
 named in a Route's traffic (a 0% tag included) is `active` for Knative's garbage

@@ -2,7 +2,7 @@
 
 One module per component or concern (namespace, crds, rbac, controller, autoscaler,
 activator, webhook, hpa_autoscaler, configmaps, caching, networking/*), following the
-upstream release of the pinned version (facts 6); `build_platform` assembles them and
+upstream release of the pinned version (knative/serving config/core/); `build_platform` assembles them and
 applies high availability, placement and image pull secrets.
 """
 

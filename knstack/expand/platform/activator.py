@@ -1,4 +1,4 @@
-"""The activator: buffers requests for revisions scaled to zero (facts 3.4, 6.1)."""
+"""The activator: buffers requests for revisions scaled to zero (knative/serving pkg/autoscaler/scaling/autoscaler.go; knative/serving config/core/deployments/)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The autoscaler: the KPA, scaling revisions on requests, to zero (facts 3.4, 6.1)."""
+"""The autoscaler: the KPA, scaling revisions on requests, to zero (knative/serving pkg/autoscaler/scaling/autoscaler.go; knative/serving config/core/deployments/)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """What every object of the Knative install shares: labels, images, security, placement.
 
-The install follows the upstream release manifests of the pinned version (facts 6); each
+The install follows the upstream release manifests of the pinned version (knative/serving config/core/); each
 component module builds its objects with these helpers, and `apply_workload_settings`
-applies the environment's high-availability and placement overrides (facts 6.6).
+applies the environment's high-availability and placement overrides (knative/operator pkg/reconciler/common/ha.go).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The ConfigMaps of the install, from the environment's typed configuration (facts 6.3).
+"""The ConfigMaps of the install, from the environment's typed configuration (knative/serving config/core/configmaps/).
 
 Each ConfigMap carries real settings as top-level keys (only those set: Knative's defaults
 apply to the rest) and a generated `_example` block with its `knative.dev/example-checksum`,

@@ -1,4 +1,4 @@
-"""The controller: reconciles Services, Configurations, Routes and Revisions (facts 6.1)."""
+"""The controller: reconciles Services, Configurations, Routes and Revisions (knative/serving config/core/deployments/)."""
 
 from __future__ import annotations
 

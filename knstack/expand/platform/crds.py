@@ -1,4 +1,4 @@
-"""The CustomResourceDefinitions of Knative Serving (config/core/300-resources, facts 6.4).
+"""The CustomResourceDefinitions of Knative Serving (config/core/300-resources, knative/serving config/core/300-resources/).
 
 Two sources, chosen per environment (`knative.crds.path`):
 - generated (default): built here from a typed table of each resource's group, names,

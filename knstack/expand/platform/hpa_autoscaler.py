@@ -1,4 +1,4 @@
-"""autoscaler-hpa: serves revisions of the HPA class (config/hpa-autoscaling, facts 3.5)."""
+"""autoscaler-hpa: serves revisions of the HPA class (config/hpa-autoscaling, knative/serving pkg/reconciler/autoscaling/hpa/resources/hpa.go)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Service accounts, roles and bindings of Knative Serving (config/core/200-*, facts 6.2).
+"""Service accounts, roles and bindings of Knative Serving (config/core/200-*, knative/serving config/core/200-roles/).
 
 The controller's ClusterRole `knative-serving-admin` aggregates every ClusterRole labelled
 `serving.knative.dev/controller: "true"` (the core role here, the networking layer's too).
@@ -184,7 +184,7 @@ def build_rbac(install: Install) -> list[Manifest]:
 
 
 def _core_rules() -> list[dict[str, Any]]:
-    """knative-serving-core: what the controller, autoscaler and webhook need (facts 6.2)."""
+    """knative-serving-core: what the controller, autoscaler and webhook need (knative/serving config/core/200-roles/)."""
     return [
         rule(
             [""],

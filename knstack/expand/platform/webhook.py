@@ -1,4 +1,4 @@
-"""The webhook: defaults and validates Knative objects and ConfigMaps (facts 6.1)."""
+"""The webhook: defaults and validates Knative objects and ConfigMaps (knative/serving config/core/deployments/)."""
 
 from __future__ import annotations
 

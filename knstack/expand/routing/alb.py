@@ -32,6 +32,7 @@ from knstack.expand.routing.ingress import (
     tag_host_ingresses,
 )
 from knstack.expand.routing.interceptor import InterceptorRoutes
+from knstack.naming import tag_header_ingress_name
 from knstack.resolve.model import RoutePlan, ServingPlan
 from knstack.stack.settings import ClusterSettings
 
@@ -86,7 +87,7 @@ def build_alb_ingresses(
                 CANARY_BY_HEADER: TAG_HEADER,
                 CANARY_BY_HEADER_VALUE: tag,
             }
-            name = f"{route.name}-tag-{tag}"
+            name = tag_header_ingress_name(route.name, tag)
             objects.append(
                 ingress(name, route, settings, host, tagged, annotations=annotations, tag=tag)
             )

@@ -1,4 +1,4 @@
-"""In-cluster access for cluster-local Routes (visibility: cluster-local, facts 2.2).
+"""In-cluster access for cluster-local Routes (visibility: cluster-local, knative/serving pkg/reconciler/route/domains/domains.go).
 
 Knative serves them at `<route>.<namespace>.svc.cluster.local` through its local gateway
 and gives them no external host. Without Knative, a ClusterIP Service of the route's name
@@ -14,8 +14,8 @@ from typing import Any
 from knstack.expand.labels import object_meta
 from knstack.expand.routing.common import route_annotations, route_labels
 from knstack.expand.routing.gateway_api import GATEWAY_API_VERSION, weighted_backend_refs
-from knstack.expand.routing.hosts import tag_name
 from knstack.expand.services import build_service_ports
+from knstack.naming import tag_object_name
 from knstack.resolve.model import RevisionPlan, RoutePlan, ServingPlan
 from knstack.vocabulary import CONFIGURATION_LABEL, REVISION_LABEL
 
@@ -71,7 +71,7 @@ def build_cluster_local_routing(
         rev = plan.revision(route.namespace, revision)
         manifests.append(
             _service(
-                tag_name(tag, route.name),
+                tag_object_name(tag, route.name),
                 route,
                 {REVISION_LABEL: revision},
                 _route_ports(rev),

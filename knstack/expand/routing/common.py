@@ -28,7 +28,7 @@ def backend_port(plan: ServingPlan, route: RoutePlan, revision: str) -> int:
     return revision_service_port(plan.revision(route.namespace, revision))
 
 
-# Knative's tag-header routing headers (route/resources/ingress.go, facts 2.3).
+# Knative's tag-header routing headers (route/resources/ingress.go, knative/serving pkg/reconciler/route/resources/ingress.go).
 TAG_HEADER = "Knative-Serving-Tag"
 DEFAULT_ROUTE_HEADER = "Knative-Serving-Default-Route"
 

@@ -1,7 +1,7 @@
 """Gateway API HTTPRoutes for a Knative Route (the default gateway).
 
 The default host carries every revision with its percent as the backend weight; each tag
-host carries its revision at 100% (Knative route/resources/ingress.go, facts 2.3). With
+host carries its revision at 100% (Knative route/resources/ingress.go, knative/serving pkg/reconciler/route/resources/ingress.go). With
 the `tag-header-based-routing` feature, the default host also sends requests carrying
 `Knative-Serving-Tag: <tag>` to that tag's revision, and the routes set Knative's
 headers. Defaulted fields (group, kind, path match) are written out so that GitOps tools
@@ -26,8 +26,9 @@ from knstack.expand.routing.common import (
     route_annotations,
     route_labels,
 )
-from knstack.expand.routing.hosts import default_host, tag_header_routing, tag_host, tag_name
+from knstack.expand.routing.hosts import default_host, tag_header_routing, tag_host
 from knstack.expand.routing.interceptor import InterceptorRoutes
+from knstack.naming import tag_object_name
 from knstack.resolve.model import RoutePlan, ServingPlan
 from knstack.stack.settings import ClusterSettings
 
@@ -62,7 +63,9 @@ def build_httproutes(
         filters = [_set_header(TAG_HEADER, tag)] if headers else []
         rule = _rule(route, backends([(revision, 100)]), filters=filters)
         host = tag_host(route, tag, settings.domain)
-        routes.append(_httproute(tag_name(tag, route.name), route, host, [rule], settings, tag=tag))
+        routes.append(
+            _httproute(tag_object_name(tag, route.name), route, host, [rule], settings, tag=tag)
+        )
     return routes
 
 

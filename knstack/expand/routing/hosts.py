@@ -1,4 +1,4 @@
-"""Route hostnames (Knative config-network domain-template and tag-template, facts 2.2)."""
+"""Route hostnames (Knative config-network domain-template and tag-template, knative/serving pkg/reconciler/route/domains/domains.go)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def tag_header_routing(settings: ClusterSettings) -> bool:
 
 
 def host_revisions(route: RoutePlan, settings: ClusterSettings) -> list[tuple[str, list[str]]]:
-    """Each public host of a route and the revisions its requests can reach (facts 2.3).
+    """Each public host of a route and the revisions its requests can reach (knative/serving pkg/reconciler/route/resources/ingress.go).
 
     The default host reaches every weighted revision, and with tag-header routing also
     each tagged one; a tag host reaches its own revision only.

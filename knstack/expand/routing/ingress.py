@@ -13,9 +13,10 @@ from typing import Any
 from knstack.expand.labels import object_meta, sorted_map
 from knstack.expand.routing.backends import Backend, revision_backends
 from knstack.expand.routing.common import route_annotations, route_error, route_labels
-from knstack.expand.routing.hosts import tag_host, tag_name
+from knstack.expand.routing.hosts import tag_host
 from knstack.expand.routing.interceptor import InterceptorRoutes
 from knstack.expand.services import revision_service_port
+from knstack.naming import canary_ingress_name, tag_object_name
 from knstack.resolve.model import RoutePlan, ServingPlan
 from knstack.stack.settings import ClusterSettings
 
@@ -121,8 +122,8 @@ def tag_host_ingresses(
 
 
 def canary_name(route: RoutePlan) -> str:
-    return f"{route.name}-canary"
+    return canary_ingress_name(route.name)
 
 
 def tag_ingress_name(tag: str, route: RoutePlan) -> str:
-    return tag_name(tag, route.name)
+    return tag_object_name(tag, route.name)

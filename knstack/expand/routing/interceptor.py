@@ -5,7 +5,7 @@ gateway sends the revision's share of a host to the interceptor's Service, which
 the requests, holds them while the revision scales from zero, and forwards them to the
 revision's Service. The interceptor picks the revision by host; when two such revisions
 share a host, the gateway also sets `Knative-Serving-Revision: <revision>` (the header
-Knative appends to every split, facts 2.3) and the HTTPScaledObject matches on it.
+Knative appends to every split, knative/serving pkg/reconciler/route/resources/ingress.go) and the HTTPScaledObject matches on it.
 
 This module decides, once per expansion, the hosts and header of each such revision
 (autoscaling writes them into the HTTPScaledObject, the gateways into their routes), and

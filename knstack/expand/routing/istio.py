@@ -5,7 +5,7 @@ Services with the Route's percents as weights (any number of revisions); each ta
 gets its own VirtualService sending everything to its revision. With the feature
 `tag-header-based-routing`, the default host first matches `Knative-Serving-Tag: <tag>`
 exactly and sends those requests to the tag's revision; the default route then sets
-`Knative-Serving-Default-Route: true` and tag hosts set `Knative-Serving-Tag` (facts 2.3).
+`Knative-Serving-Default-Route: true` and tag hosts set `Knative-Serving-Tag` (knative/serving pkg/reconciler/route/resources/ingress.go).
 
 A revision scaled by the KEDA HTTP add-on is reached through the interceptor's Service;
 when the interceptor needs the revision's name, the destination sets
@@ -24,8 +24,9 @@ from knstack.expand.routing.common import (
     route_annotations,
     route_labels,
 )
-from knstack.expand.routing.hosts import default_host, tag_header_routing, tag_host, tag_name
+from knstack.expand.routing.hosts import default_host, tag_header_routing, tag_host
 from knstack.expand.routing.interceptor import InterceptorRoutes
+from knstack.naming import tag_object_name
 from knstack.resolve.model import RoutePlan, ServingPlan
 from knstack.stack.settings import ClusterSettings
 
@@ -67,7 +68,9 @@ def build_virtual_services(
             rule["headers"] = _set({TAG_HEADER: tag})
         host = tag_host(route, tag, settings.domain)
         services.append(
-            _virtual_service(tag_name(tag, route.name), route, host, [rule], settings, tag=tag)
+            _virtual_service(
+                tag_object_name(tag, route.name), route, host, [rule], settings, tag=tag
+            )
         )
     return services
 

@@ -1,4 +1,4 @@
-"""net-gateway-api: Knative routes as Gateway API HTTPRoutes on an existing Gateway (facts 6.5).
+"""net-gateway-api: Knative routes as Gateway API HTTPRoutes on an existing Gateway (knative-extensions net-kourier and net-gateway-api config/).
 
 The external gateway is the environment's `gateway` (per cluster); `knative.gatewayApi`
 names its class and the gateway that serves cluster-local routes. The Gateway API CRDs

@@ -1,4 +1,4 @@
-"""Kourier: an Envoy gateway programmed by the net-kourier controller (facts 6.5).
+"""Kourier: an Envoy gateway programmed by the net-kourier controller (knative-extensions net-kourier and net-gateway-api config/).
 
 The controller runs in knative-serving; the gateway (3scale-kourier-gateway) in
 kourier-system behind the `kourier` Service (external, LoadBalancer by default) and
