@@ -24,6 +24,10 @@ CONFIGURATION_LABEL = f"{SERVING_GROUP}/configuration"
 CONFIGURATION_GENERATION_LABEL = f"{SERVING_GROUP}/configurationGeneration"
 SERVICE_LABEL = f"{SERVING_GROUP}/service"
 ROUTE_LABEL = f"{SERVING_GROUP}/route"
+# The header Knative's ingress appends to every split (knative/serving
+# pkg/reconciler/route/resources/ingress.go); knstack's gateways set it where revisions
+# scaled by the KEDA HTTP add-on share a host, and their HTTPScaledObjects match on it.
+REVISION_HEADER = "Knative-Serving-Revision"
 ROUTING_STATE_LABEL = f"{SERVING_GROUP}/routingState"
 ROLLOUT_DURATION_ANNOTATION = f"{SERVING_GROUP}/rollout-duration"
 PROGRESS_DEADLINE_ANNOTATION = f"{SERVING_GROUP}/progress-deadline"

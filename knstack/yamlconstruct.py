@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from knstack import limits
+
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
@@ -47,9 +49,20 @@ class ScalarTagCache:
         return tag  # type: ignore[no-any-return]
 
 
-def construct_document(loader: yaml.SafeLoader, node: Node, *, unique_keys: bool) -> Any:
+def construct_document(
+    loader: yaml.SafeLoader, node: Node, *, unique_keys: bool, file: str | None = None
+) -> Any:
     """The document's data; with `unique_keys`, a repeated mapping key is an error (as
-    Kubernetes' strict decoding has it) reported like PyYAML reports its errors."""
+    Kubernetes' strict decoding has it) reported like PyYAML reports its errors.
+
+    Every YAML load in knstack comes through here, so this is where alias expansion is
+    bounded (knstack/limits.py): the document is measured before anything is built from it,
+    and the alias count runs over the whole stream (`file` names it in the error).
+    """
+    meter = loader.__dict__.get("_expansion_meter")
+    if meter is None:
+        meter = loader.__dict__["_expansion_meter"] = ExpansionMeter(file)
+    meter.document(node)
     try:
         return _Builder(loader, unique_keys).build(node)
     except _UseSafeConstructor:
@@ -109,3 +122,57 @@ def _duplicate(node: MappingNode, repeated: ScalarNode) -> yaml.constructor.Cons
         f"duplicate key {repeated.value!r} (first at line {first.start_mark.line + 1})",
         repeated.start_mark,
     )
+
+
+class ExpansionMeter:
+    """Counts alias uses and expanded scalar bytes of the YAML nodes of one file.
+
+    Each distinct node is measured once (memoised by identity), so the count costs time
+    in proportion to the file, however large its expansion would be.
+    """
+
+    def __init__(self, file: str | None) -> None:
+        self.file = file
+        self.aliases = 0
+        self._sizes: dict[int, int] = {}
+
+    def document(self, node: Node) -> None:
+        """Measure one composed document; raise InputError when a bound is passed."""
+        self._sizes = {}  # anchors do not reach across documents (and ids get reused)
+        size = self._size(node)
+        limits.check("aliases", self.aliases, file=self.file, what="the number of YAML alias uses")
+        limits.check(
+            "expanded_bytes",
+            size,
+            file=self.file,
+            what="the document's size with YAML aliases expanded (characters)",
+        )
+
+    def _size(self, root: Node) -> int:
+        # Iterative post-order walk: deep nesting must not hit Python's recursion limit.
+        stack: list[tuple[Node, bool]] = [(root, False)]
+        while stack:
+            node, children_done = stack.pop()
+            ident = id(node)
+            if ident in self._sizes and not children_done:
+                self.aliases += 1
+                continue
+            if node.__class__ is ScalarNode:
+                self._sizes[ident] = len(node.value) + 1
+                continue
+            children = _children(node)
+            if not children_done:
+                self._sizes[ident] = 0  # marks "being measured" (a recursive alias)
+                stack.append((node, True))
+                stack.extend((child, False) for child in reversed(children))
+                continue
+            self._sizes[ident] = 1 + sum(self._sizes[id(child)] for child in children)
+        return self._sizes[id(root)]
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from knstack import limits
 from knstack.yamlconstruct import ScalarTagCache, construct_document
 from knstack.yamlemit import BlockWriter
 
@@ -26,14 +27,37 @@ class _FastLoader(ScalarTagCache, _Loader):  # type: ignore[misc, valid-type]
     """The C loader, remembering each plain scalar's tag (knstack/yamlconstruct.py)."""
 
 
-def load_yaml(text: str) -> Any:
-    """Parse one YAML document with the C parser and knstack's fast constructor."""
+def load_yaml(text: str, file: str | None = None) -> Any:
+    """Parse one YAML document with the C parser and knstack's fast constructor (`file`
+    names it when a limit of knstack/limits.py is passed)."""
+    limits.check("input_bytes", len(text), file=file, what="the file's size (characters)")
     loader = _FastLoader(text)
     try:
         node = loader.get_single_node()
-        return None if node is None else construct_document(loader, node, unique_keys=False)
+        if node is None:
+            return None
+        return construct_document(loader, node, unique_keys=False, file=file)
     finally:
         loader.dispose()
+
+
+def load_yaml_all(
+    text: str, file: str | None = None, loader_class: type[yaml.SafeLoader] | None = None
+) -> list[Any]:
+    """Every document of a YAML stream (None for an empty one), as `load_yaml` reads one."""
+    limits.check("input_bytes", len(text), file=file, what="the file's size (characters)")
+    loader = (loader_class or _FastLoader)(text)
+    documents: list[Any] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            documents.append(construct_document(loader, node, unique_keys=False, file=file))
+            limits.check(
+                "objects", len(documents), file=file, what="the number of objects (documents)"
+            )
+    finally:
+        loader.dispose()
+    return documents
 
 
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:

@@ -13,7 +13,7 @@
 # and defines tool_build, which calls the helpers below (key, stamp_ok, build, moddir, modver).
 # Tools are visited in name order, so a tool that needs another one sorts after it.
 # Groups in use: validate (main job), pulumi (Pulumi CLI and plugins), tests (everything the
-# test suite runs), bench (benchmark peers only). See the README's "Tools" table.
+# test suite runs), bench (benchmark peers only). See the README's "What builds what" table.
 #
 # Idempotent: a stamp per tool, keyed on everything that goes into its build, makes a re-run a
 # no-op. Built binaries are also kept in a per-user cache outside the work tree

@@ -42,3 +42,15 @@ def example_project(tmp_path: Path) -> Path:
     )
     shutil.copytree(REPO / "stacks", target / "stacks")
     return target
+
+
+KEDA_HTTP_ADD_ON = "      kedaHttpAddOn:\n        enabled: true\n"
+
+
+def without_keda_http_add_on(project: Path, env: str) -> None:
+    """Take the KEDA HTTP add-on off every cluster of an example stack (in a copy): the
+    Ingress gateways refuse revisions it scales, and without it KPA revisions warn."""
+    stack = project / "stacks" / f"Pulumi.{env}.yaml"
+    text = stack.read_text()
+    assert KEDA_HTTP_ADD_ON in text, f"{stack}: no cluster declares the add-on"
+    stack.write_text(text.replace(KEDA_HTTP_ADD_ON, ""))

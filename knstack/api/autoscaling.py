@@ -12,7 +12,8 @@ import math
 from dataclasses import dataclass, fields
 
 from knstack.api.context import ServingContext
-from knstack.api.duration import parse_go_duration
+from knstack.api.duration import format_go_duration, parse_go_duration
+from knstack.api.messages import out_of_bounds
 from knstack.errors import Problem
 from knstack.vocabulary import AUTOSCALING_PREFIX
 
@@ -212,7 +213,7 @@ def _parse_setting(setting: str, raw: str) -> object:
         except ValueError:
             raise ValueError(f"invalid value {raw!r}: must be a whole number") from None
         if value < 0 or value > MAX_INT32:
-            raise ValueError(f"{raw} is out of range: must be between 0 and {MAX_INT32}")
+            raise ValueError(out_of_bounds(raw, 0, MAX_INT32))
         return value
     if setting in ("scale_down_delay", "window", "scale_to_zero_pod_retention_period"):
         try:
@@ -240,10 +241,11 @@ def _check_ranges(
     def between(setting: str, low: float, high: float, unit: str = "") -> None:
         value = values.get(setting)
         if isinstance(value, float | int) and not low <= value <= high:
-            bad(
-                key(setting),
-                f"{annotations[key(setting)]} is out of range: must be between {low:g}{unit} and {high:g}{unit}",
-            )
+            # Knative prints the annotation as written and its bounds as Go values
+            # (knative/serving pkg/apis/autoscaling/annotation_validation.go).
+            shown = format_go_duration if unit == "s" else (lambda bound: f"{bound:g}")
+            raw = annotations[key(setting)]
+            bad(key(setting), out_of_bounds(raw, shown(low), shown(high)))
 
     target = values.get("target")
     if isinstance(target, float) and target < 0.01:
@@ -276,7 +278,7 @@ def _check_ranges(
         elif high_i > ctx.max_scale_limit:
             bad(
                 key("max_scale"),
-                f"{high_i} is out of range: must be between 1 and {ctx.max_scale_limit}",
+                out_of_bounds(high_i, 1, ctx.max_scale_limit),
             )
     activation = values.get("activation_scale")
     if isinstance(activation, int):

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from knstack import limits
 from knstack.api.context import DEFAULT_CONTEXT, ServingContext
 from knstack.api.serving import SERVING_KINDS, ServingObject
 from knstack.api.validation import validate_object
@@ -67,15 +68,20 @@ class LoadedObject:
 
 
 def read_yaml_documents(text: str, file: str) -> list[tuple[dict[str, Any] | Any, int]]:
-    """Each non-empty document with the line it starts on. Syntax errors become InputError."""
+    """Each non-empty document with the line it starts on. Syntax errors become InputError,
+    and so do inputs past a limit of knstack/limits.py."""
+    limits.check("input_bytes", len(text), file=file, what="the file's size (characters)")
     loader = _StrictLoader(text)
     documents: list[tuple[Any, int]] = []
     try:
         while loader.check_node():
             node = loader.get_node()
-            data = construct_document(loader, node, unique_keys=True)
+            data = construct_document(loader, node, unique_keys=True, file=file)
             if data is not None:
                 documents.append((data, node.start_mark.line + 1))
+                limits.check(
+                    "objects", len(documents), file=file, what="the number of objects (documents)"
+                )
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"{file}:{mark.line + 1}" if mark else file
@@ -199,6 +205,9 @@ def load_files(
             loaded += load_file(path, ctx, default_namespace)
         except InputError as err:
             problems += err.problems
+        limits.check(
+            "objects", len(loaded), file=str(path), what="the number of objects read so far"
+        )
     if problems:
         raise InputError(problems)
     return loaded

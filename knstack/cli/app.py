@@ -18,6 +18,7 @@ import click
 import typer
 from rich.console import Console
 
+from knstack import limits
 from knstack.errors import InputError, KnstackError
 
 if TYPE_CHECKING:
@@ -44,14 +45,46 @@ class _Output:
     quiet = False
 
 
+def _limit_option(name: str, help_text: str) -> int:
+    return typer.Option(  # type: ignore[no-any-return]
+        getattr(limits.DEFAULT_LIMITS, name),
+        limits.Limits.flag(name),
+        min=1,
+        metavar="N",
+        help=f"{help_text} Bounds hostile input (docs/limits.md).",
+        show_default=True,
+    )
+
+
 @app.callback()
 def _root(
     quiet: bool = typer.Option(
-        False, "--quiet", "-q", help="Print no warnings (for scripts); errors are still shown."
+        False,
+        "--quiet",
+        "-q",
+        help="Print no warnings or context lines (for scripts); errors and results still show.",
+    ),
+    max_input_bytes: int = _limit_option("input_bytes", "Largest input file, in characters."),
+    max_aliases: int = _limit_option("aliases", "Most YAML alias uses in one file."),
+    max_expanded_bytes: int = _limit_option(
+        "expanded_bytes", "Largest YAML document with its aliases expanded, in characters."
+    ),
+    max_objects: int = _limit_option("objects", "Most objects (YAML documents) read."),
+    max_output_bytes: int = _limit_option(
+        "output_bytes", "Largest rendered output, in characters."
     ),
 ) -> None:
     """Knative-style serverless on Kubernetes, as code: render, validate, check and promote."""
     _Output.quiet = quiet
+    limits.use(
+        limits.Limits(
+            input_bytes=max_input_bytes,
+            aliases=max_aliases,
+            expanded_bytes=max_expanded_bytes,
+            objects=max_objects,
+            output_bytes=max_output_bytes,
+        )
+    )
 
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -93,6 +126,11 @@ def group_warnings(messages: list[str], shown: int = 3) -> list[str]:
             more = f" and {len(subjects) - shown} more" if len(subjects) > shown else ""
             lines.append(f"{', '.join(subjects[:shown])}{more}: {text}")
     return lines
+
+
+def quiet() -> bool:
+    """Whether `--quiet` asked for errors and results only."""
+    return _Output.quiet
 
 
 def warn(messages: list[str]) -> None:
@@ -139,6 +177,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app and turn every outcome into an exit code."""
     _Output.quiet = False
+    limits.use(limits.DEFAULT_LIMITS)
     try:
         with _cyclic_gc_paused():
             result = app(args=argv, prog_name="knstack", standalone_mode=False)

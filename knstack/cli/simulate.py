@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 
 from knstack.cli.app import EXIT_OK, PROJECT_DIR_OPTION, app, open_project, stderr
-from knstack.errors import InputError, Problem
+from knstack.errors import InputError, KnstackError, Problem
 
 
 class TableFormat(str, Enum):
@@ -97,6 +97,7 @@ def simulate(
     project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
     """Replay traffic through the revision's autoscaler and others: cold starts, added latency, pods, cost."""
+    _require_simulate_extra(plots=plots is not None)
     from knstack.simulate.results import Slo, table_json, table_markdown, table_text, verdict
     from knstack.simulate.run import Options, run_all, select_target
     from knstack.simulate.traces import read_trace, synthetic
@@ -151,3 +152,21 @@ def simulate(
         for path in write_plots(runs, title, plots):
             stderr.print(f"wrote {path}")
     return EXIT_OK
+
+
+class MissingExtra(KnstackError):
+    """A command needs Python packages of an optional extra that is not installed."""
+
+
+def _require_simulate_extra(*, plots: bool) -> None:
+    """numpy (and matplotlib for --plots) come with the `simulate` extra, not the package:
+    the main job needs neither."""
+    from importlib.util import find_spec
+
+    wanted = ("numpy", "matplotlib") if plots else ("numpy",)
+    missing = [name for name in wanted if find_spec(name) is None]
+    if missing:
+        raise MissingExtra(
+            f"knstack simulate needs {' and '.join(missing)} (the 'simulate' extra): "
+            "pip install 'knstack[simulate]', or in a checkout scripts/bootstrap.sh simulate"
+        )

@@ -21,6 +21,7 @@ from knstack.cli.app import (
     PROJECT_DIR_OPTION,
     app,
     open_project,
+    quiet,
     stderr,
     stdout,
     warn,
@@ -129,11 +130,13 @@ def _emit(report: ValidationReport, fmt: ReportFormat, output: Path | None) -> N
 def print_report(report: ValidationReport, console: Console) -> None:
     """What failed, where, and why (one block per object); then one line of counts."""
     sources = report.sources
-    console.print(
-        f"kubeconform {escape(sources.kubeconform)} -strict: Kubernetes {sources.kubernetes_version} "
-        f"({escape(sources.kubernetes_schemas)}), {len(sources.crd_kinds)} custom resource schemas",
-        style="dim",
-    )
+    if not quiet():  # which schemas judged: context, not a result
+        console.print(
+            f"kubeconform {escape(sources.kubeconform)} -strict: "
+            f"Kubernetes {sources.kubernetes_version} ({escape(sources.kubernetes_schemas)}), "
+            f"{len(sources.crd_kinds)} custom resource schemas",
+            style="dim",
+        )
     for result in report.failures:
         mark = "[red]✗[/red]" if result.status == "invalid" else "[yellow]![/yellow]"
         console.print(

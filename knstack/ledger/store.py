@@ -28,7 +28,7 @@ def load_ledger(path: Path, env: str) -> RevisionLedger:
     if not path.exists():
         return RevisionLedger(environment=env)
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"), str(path))
     except yaml.YAMLError as err:
         raise InputError(
             Problem(f"invalid YAML in the revision ledger: {err}", file=str(path))

@@ -52,7 +52,7 @@ def read_chain(project: Project) -> Chain:
     for env in environments:
         path = project.stack_file(env)
         try:
-            data = load_yaml(path.read_text(encoding="utf-8")) or {}
+            data = load_yaml(path.read_text(encoding="utf-8"), str(path)) or {}
         except yaml.YAMLError as err:
             raise InputError(
                 Problem(f"invalid YAML: {getattr(err, 'problem', err)}", file=str(path))

@@ -100,7 +100,7 @@ class _Text:
 def set_release(text: str, service: str, fields: dict[str, Any], *, file: str) -> str:
     """The stack file text with `config."knstack:releases".<service>` set to `fields`."""
     try:
-        data = load_yaml(text)
+        data = load_yaml(text, file)
         root = YAML().compose(text)
     except (yaml.YAMLError, YAMLError) as err:
         raise InputError(Problem(f"invalid YAML: {err}", file=file)) from None

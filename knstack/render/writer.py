@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Literal
 
+from knstack import limits
 from knstack.build import EnvironmentBuild
 from knstack.errors import InputError, Problem
 from knstack.fsutil import (
@@ -51,6 +52,13 @@ def rendered_files(build: EnvironmentBuild, fmt: Format = "yaml") -> dict[str, s
                 "resources": sorted(names),
             }
         )
+    # Checked before anything is written, so a render past the bound leaves no trace.
+    limits.check(
+        "output_bytes",
+        sum(len(text) for text in files.values()),
+        file=None,
+        what=f"the rendered output of environment {build.environment} (characters)",
+    )
     return files
 
 
@@ -106,5 +114,8 @@ def stream(build: EnvironmentBuild, fmt: Format = "yaml") -> str:
     for cluster in build.clusters:
         manifests += ordered(cluster.manifests, f"cluster {cluster.name}")
     if fmt == "json":
-        return dump_json({"apiVersion": "v1", "kind": "List", "items": manifests})
-    return dump_yaml_stream(manifests)
+        text = dump_json({"apiVersion": "v1", "kind": "List", "items": manifests})
+    else:
+        text = dump_yaml_stream(manifests)
+    limits.check("output_bytes", len(text), file=None, what="the rendered output (characters)")
+    return text

@@ -15,6 +15,7 @@ import yaml
 
 from knstack.errors import InputError, Problem
 from knstack.stack.settings import StackSettings
+from knstack.yamlio import load_yaml_all
 
 FIELD = 'config."knstack:knative".crds.path'
 
@@ -70,7 +71,7 @@ def _read(path: Path) -> list[dict[str, Any]]:
         try:
             documents += [
                 doc
-                for doc in yaml.safe_load_all(file.read_text(encoding="utf-8"))
+                for doc in load_yaml_all(file.read_text(encoding="utf-8"), str(file))
                 if isinstance(doc, dict)
             ]
         except yaml.YAMLError as err:

@@ -155,7 +155,7 @@ def _read_yaml_mapping(path: Path) -> dict[str, Any]:
 def parse_yaml_mapping(text: str, path: Path) -> dict[str, Any]:
     """A YAML file that must hold one mapping (Pulumi.yaml, a stack file), errors naming it."""
     try:
-        data = load_yaml(text)
+        data = load_yaml(text, str(path))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

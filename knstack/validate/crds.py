@@ -24,6 +24,7 @@ from knstack.errors import InputError, Problem
 from knstack.validate.cache import cache_root, materialise
 from knstack.validate.crd_schema import OBJECT_META_DEF, convert_crd_version
 from knstack.validate.kubernetes_schemas import KubernetesSchemas, definitions_closure
+from knstack.yamlio import load_yaml_all
 
 CRD_KIND = "CustomResourceDefinition"
 CRD_API_VERSION = "apiextensions.k8s.io/v1"
@@ -218,7 +219,7 @@ def _for_validation(node: Any) -> Any:
 
 def _crd_documents(source: CrdSource, problems: list[Problem]) -> list[dict[str, Any]]:
     try:
-        documents = list(yaml.load_all(source.text, Loader=_CrdLoader))
+        documents = load_yaml_all(source.text, source.name, _CrdLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"{source.name}:{mark.line + 1}" if mark else source.name

@@ -12,9 +12,12 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import without_keda_http_add_on
 
 EXAMPLE_ENVIRONMENTS = ("test", "staging", "prod", "lab")
 _NOT_COPIED = shutil.ignore_patterns(
@@ -66,6 +69,22 @@ def test_example_validates_every_object_without_shared(
     assert "skipping validate" not in example_run.stderr
 
 
+SCREEN_LINES, SCREEN_COLUMNS = 24, 132
+
+
+def test_example_output_fits_on_one_screen_without_warnings(
+    example_run: subprocess.CompletedProcess[str],
+) -> None:
+    """Every example cluster gives its services what they need, so nothing warns; the
+    whole output (both streams) fits a 24-line terminal."""
+    assert example_run.returncode == 0, example_run.stderr
+    assert "warning" not in example_run.stderr + example_run.stdout
+    lines = (example_run.stderr + example_run.stdout).splitlines()
+    assert len(lines) <= SCREEN_LINES, "\n".join(lines)
+    clone = re.compile(r"/\S*/knstack/out/")  # the clone's temporary path is not ours
+    assert all(len(clone.sub("out/", line)) <= SCREEN_COLUMNS for line in lines)
+
+
 def test_quiet_prints_no_warnings(
     example_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -73,15 +92,42 @@ def test_quiet_prints_no_warnings(
     warning (a KPA revision on a cluster without the KEDA HTTP add-on) is not printed."""
     from knstack.cli import main
 
-    stack = example_project / "stacks" / "Pulumi.test.yaml"
     args = ["render", "--stack", "test", "-C", str(example_project), "--out", str(tmp_path)]
-    stack.write_text(
-        stack.read_text().replace(
-            "    - name: test-1\n", "    - name: test-1\n      kedaHttpAddOn: {enabled: false}\n"
-        )
-    )
+    without_keda_http_add_on(example_project, "test")
     assert main(args) == 0
     assert "warning:" in capsys.readouterr().err
     assert main(["--quiet", *args]) == 0
     err = capsys.readouterr().err
     assert "warning:" not in err and "rendered" in err
+
+
+BLOCK_SIMULATE_EXTRA = """
+import sys
+sys.modules["numpy"] = None  # an import of numpy or matplotlib now fails
+sys.modules["matplotlib"] = None
+from knstack.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["render", "--stack", "prod", "--out", "{tmp}"],
+        ["check", "--stack", "staging"],
+        ["status"],
+        ["diff", "staging", "prod"],
+    ],
+)
+def test_main_job_needs_no_simulate_extra(
+    example_project: Path, tmp_path: Path, args: list[str]
+) -> None:
+    """numpy and matplotlib are the `simulate` extra; the main job's commands import neither."""
+    argv = [a.replace("{tmp}", str(tmp_path / "out")) for a in args]
+    done = subprocess.run(
+        [sys.executable, "-c", BLOCK_SIMULATE_EXTRA, *argv, "-C", str(example_project)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr

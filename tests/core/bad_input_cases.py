@@ -56,7 +56,7 @@ CASES = [
         "traffic-percent-range",
         with_traffic("  - latestRevision: true\n    percent: 101\n"),
         "spec.traffic[0].percent",
-        "between 0 and 100",
+        "expected 0 <= 101 <= 100",  # Knative: apis.ErrOutOfBoundsValue
     ),
     Case(
         "traffic-configuration-name",
@@ -215,19 +215,19 @@ CASES = [
         "container-concurrency",
         service(spec="      containerConcurrency: 1001\n"),
         "spec.template.spec.containerConcurrency",
-        "between 0 and 1000",
+        "<= 1001 <= 1000",
     ),
     Case(
         "timeout",
         service(spec="      timeoutSeconds: 601\n"),
         "spec.template.spec.timeoutSeconds",
-        "between 0 and 600",
+        "expected 0 <= 601 <= 600",
     ),
     Case(
         "min-scale-negative",
         annotated(A + "min-scale", "-1"),
         f'spec.template.metadata.annotations["{A}min-scale"]',
-        "out of range",
+        "expected 0 <= -1 <= 2147483647",
     ),
     Case(
         "max-below-min",
@@ -241,19 +241,19 @@ CASES = [
         "window-too-short",
         annotated(A + "window", "5s"),
         f'spec.template.metadata.annotations["{A}window"]',
-        "between 6s",
+        "expected 6s <= 5s <= 1h0m0s",
     ),
     Case(
         "utilization-zero",
         annotated(A + "target-utilization-percentage", "0"),
         f'spec.template.metadata.annotations["{A}target-utilization-percentage"]',
-        "between 1 and 100",
+        "expected 1 <= 0 <= 100",
     ),
     Case(
         "panic-threshold",
         annotated(A + "panic-threshold-percentage", "100"),
         f'spec.template.metadata.annotations["{A}panic-threshold-percentage"]',
-        "between 110 and 1000",
+        "expected 110 <= 100 <= 1000",
     ),
     Case(
         "class-unknown-knative",
@@ -297,7 +297,7 @@ CASES = [
         "scale-down-delay",
         annotated(A + "scale-down-delay", "2h"),
         f'spec.template.metadata.annotations["{A}scale-down-delay"]',
-        "out of range",
+        "expected 0s <= 2h <= 1h0m0s",
     ),
     Case(
         "activation-scale",

@@ -50,7 +50,9 @@ def _outcome(load: Any) -> str:
         return f"{type(err).__name__}: {err}"
 
 
-def _pyyaml_constructor(loader: Any, node: Any, *, unique_keys: bool) -> Any:
+def _pyyaml_constructor(
+    loader: Any, node: Any, *, unique_keys: bool, file: str | None = None
+) -> Any:
     return loader.construct_document(node)  # PyYAML's own (with the strict duplicate check)
 
 

@@ -71,6 +71,8 @@ CASES: list[Case] = [
     ),
     Case(
         "traffic-known-revisions",
+        # staging's coffee split goes through the KEDA HTTP add-on's interceptor: known
+        # revisions behind it (HTTPScaledObjects, ReferenceGrant) pass.
         lambda e: e.manifests(),
         lambda e: e.replace(
             e.manifests(),
@@ -78,8 +80,21 @@ CASES: list[Case] = [
                 e.get("HTTPRoute", "coffee"),
                 lambda r: r["spec"]["rules"][0]["backendRefs"][0].update(name="coffee-00009"),
             ),
+            _with(
+                e.get("HTTPScaledObject", "coffee-00002"),
+                lambda h: h["spec"]["scaleTargetRef"].update(service="coffee-00008"),
+            ),
         ),
-        [("HTTPRoute coffee-shop/coffee", "spec.rules[0].backendRefs[0].name", "'coffee-00009'")],
+        [
+            ("HTTPRoute coffee-shop/coffee", "spec.rules[0].backendRefs[0].name", "'coffee-00009'"),
+            ("HTTPRoute coffee-shop/coffee", "spec.rules[0].backendRefs[1].name", "'coffee-00008'"),
+            # the candidate's tag host reaches it too
+            (
+                "HTTPRoute coffee-shop/candidate-coffee",
+                "spec.rules[0].backendRefs[0].name",
+                "'coffee-00008'",
+            ),
+        ],
     ),
     Case(
         "traffic-tags",

@@ -42,9 +42,11 @@ def rendered_traffic(project: Path, env: str, service: str = "coffee") -> dict[s
             if manifest["metadata"].get("name") != service:
                 continue
             if manifest["kind"] == "HTTPRoute":
+                host = manifest["spec"]["hostnames"][0]
                 for rule in manifest["spec"]["rules"]:
                     for ref in rule["backendRefs"]:
-                        weights[ref["name"]] = weights.get(ref["name"], 0) + ref.get("weight", 1)
+                        revision = _header_of(ref) or _behind(ref["name"], host, cluster.manifests)
+                        weights[revision] = weights.get(revision, 0) + ref.get("weight", 1)
             elif manifest["kind"] == "VirtualService":
                 host = manifest["spec"]["hosts"][0]
                 for http in manifest["spec"]["http"]:
@@ -65,6 +67,15 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and "__pycache__" not in p.parts
     }
+
+
+def _header_of(backend_ref: dict[str, Any]) -> str | None:
+    """The revision a Gateway API backendRef names with the Knative-Serving-Revision header."""
+    for found in backend_ref.get("filters", []):
+        for header in found.get("requestHeaderModifier", {}).get("set", []):
+            if header["name"] == REVISION_HEADER:
+                return header["value"]
+    return None
 
 
 def _behind(destination: str, host: str, manifests: list[dict[str, Any]]) -> str:

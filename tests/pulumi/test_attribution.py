@@ -32,8 +32,13 @@ def test_every_manifest_has_exactly_one_owner(env: str) -> None:
             canonical(m) for m in cluster.manifests
         )
         assert layout.count() == len(cluster.manifests)
-        # only the applications' namespaces are left to the cluster component
-        assert {m["kind"] for m in layout.cluster} == {"Namespace"}
+        # only the applications' namespaces are left to the cluster component, and (Gateway
+        # API with the KEDA HTTP add-on) the ReferenceGrant opening the interceptor to them
+        kinds = {m["kind"] for m in layout.cluster}
+        grants = cluster.settings.keda_http_add_on.enabled and not any(
+            m["kind"] == "VirtualService" for m in cluster.manifests
+        )
+        assert kinds == ({"Namespace", "ReferenceGrant"} if grants else {"Namespace"})
         assert sorted(layout.services) == sorted(
             (c.namespace, c.service) for c in build.plan.configurations if c.service
         )

@@ -253,7 +253,13 @@ def test_built_in_kinds_use_the_typed_classes_and_the_rest_custom_resources(env:
             ), cls
             typed.add(manifest["kind"])
     if env == "prod":
-        assert custom == {"HTTPRoute", "VirtualService", "ScaledObject", "HTTPScaledObject"}
+        assert custom == {
+            "HTTPRoute",
+            "ReferenceGrant",
+            "VirtualService",
+            "ScaledObject",
+            "HTTPScaledObject",
+        }
         assert typed == {
             "Namespace",
             "Deployment",

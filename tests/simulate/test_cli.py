@@ -34,9 +34,10 @@ def test_stack_service_table_json_and_plots(
     assert main([*args, "--format", "json", "--plots", str(tmp_path / "a")]) == 0
     doc = json.loads(capsys.readouterr().out)
     names = [c["configuration"] for c in doc["configurations"]]
-    assert names == ["as rendered (fixed)", "hpa", "reserved"]
-    fixed, hpa, reserved = doc["configurations"]
-    assert fixed["peak_pods"] == 1 and hpa["peak_pods"] > 1
+    # prod-eu runs the KEDA HTTP add-on: coffee (KPA class) scales on requests there.
+    assert names == ["as rendered (keda-http)", "hpa", "reserved"]
+    rendered, hpa, reserved = doc["configurations"]
+    assert rendered["peak_pods"] > 1 and hpa["peak_pods"] > 1
     assert reserved["panic_seconds"] > 0  # the spike panics the KPA
     assert doc["verdict"].startswith("verdict: ")
     assert main([*args, "--plots", str(tmp_path / "b")]) == 0
@@ -101,3 +102,29 @@ def test_bad_input_is_named(
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(("plots", "named"), [(False, "numpy"), (True, "numpy and matplotlib")])
+def test_without_the_simulate_extra_it_says_what_to_install(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    plots: bool,
+    named: str,
+) -> None:
+    """numpy and matplotlib are the `simulate` extra (the main job needs neither): without
+    them the command exits 2 naming the extra, with no traceback."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name in ("numpy", "matplotlib") else real(name, *a),
+    )
+    args = ["simulate", "-C", str(REPO), "--stack", "prod", "--service", "coffee"]
+    args += ["--pattern", "spike", *(["--plots", str(tmp_path / "p")] if plots else [])]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"knstack simulate needs {named} (the 'simulate' extra)" in err
+    assert "pip install 'knstack[simulate]'" in err and "Traceback" not in err

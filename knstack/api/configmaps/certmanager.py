@@ -8,6 +8,7 @@ import yaml
 from pydantic import Field, field_validator
 
 from knstack.api.configmaps.base import ConfigMapModel, Text
+from knstack.yamlio import load_yaml
 
 _EXAMPLE_ISSUER = (
     "no default: Knative uses its self-signed issuer; the example names an illustrative issuer"
@@ -41,7 +42,7 @@ class CertManagerConfig(ConfigMapModel):
     )
     @classmethod
     def _issuer(cls, value: Any) -> Any:
-        data = yaml.safe_load(value) if isinstance(value, str) else value
+        data = load_yaml(value) if isinstance(value, str) else value
         if value is None:
             return None
         if (

@@ -12,6 +12,8 @@ from typing import Any, ClassVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
 
+from knstack.yamlio import load_yaml
+
 # DNS-1123 subdomain (kept local: knstack.api.validation imports this package's users).
 _SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 
@@ -51,7 +53,7 @@ class DomainConfig(RootModel[dict[str, DomainRule]]):
             if err := dns1123_subdomain_error(str(domain)):
                 raise ValueError(f"domain {domain!r}: {err}")
             if isinstance(rule, str):
-                rule = yaml.safe_load(rule) if rule.strip() else {}
+                rule = load_yaml(rule) if rule.strip() else {}
             out[str(domain)] = rule or {}
         return out
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from knstack.api.context import ServingContext
 from knstack.api.core import DISALLOWED_CONTAINER_FIELDS, Container, Probe, Volume
+from knstack.api.messages import out_of_bounds
 from knstack.api.serving import RevisionSpec
 from knstack.api.validation.k8s_fields import check_container_fields, check_pod_fields
 from knstack.api.validation.names import (
@@ -426,10 +427,9 @@ def _validate_serving_settings(spec: RevisionSpec, ctx: ServingContext, bad) -> 
     cc = spec.container_concurrency
     if cc is not None:
         if cc < 0 or cc > ctx.container_concurrency_max_limit:
-            bad(
-                f"{cc} is out of range: must be between 0 and {ctx.container_concurrency_max_limit}",
-                "containerConcurrency",
-            )
+            # knative/serving pkg/apis/serving/metadata_validation.go ValidateContainerConcurrency
+            low = 0 if ctx.allow_container_concurrency_zero else 1
+            bad(out_of_bounds(cc, low, ctx.container_concurrency_max_limit), "containerConcurrency")
         elif cc == 0 and not ctx.allow_container_concurrency_zero:
             bad(
                 "0 (unlimited) is not allowed: the environment sets allow-container-concurrency-zero false",
@@ -438,7 +438,8 @@ def _validate_serving_settings(spec: RevisionSpec, ctx: ServingContext, bad) -> 
     limit = ctx.max_revision_timeout_seconds
     timeout = spec.timeout_seconds
     if timeout is not None and not 0 <= timeout <= limit:
-        bad(f"{timeout} is out of range: must be between 0 and {limit}", "timeoutSeconds")
+        # knative/serving pkg/apis/serving/v1/revision_validation.go validateTimeoutSeconds
+        bad(out_of_bounds(timeout, 0, limit), "timeoutSeconds")
     effective_timeout = timeout or ctx.revision_timeout_seconds
     for attr, api_name in (
         ("response_start_timeout_seconds", "responseStartTimeoutSeconds"),

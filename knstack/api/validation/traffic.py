@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from knstack.api.messages import out_of_bounds
 from knstack.api.serving import TrafficTarget
 from knstack.api.validation.names import dns1035_label_error
 from knstack.errors import Problem
@@ -45,10 +46,8 @@ def validate_traffic(
             bad("must not be set: the URL is status, not spec", f"{where}.url")
         if target.percent is not None:
             if not 0 <= target.percent <= 100:
-                bad(
-                    f"{target.percent} is out of range: must be between 0 and 100",
-                    f"{where}.percent",
-                )
+                # knative/serving pkg/apis/serving/v1/route_validation.go
+                bad(out_of_bounds(target.percent, 0, 100), f"{where}.percent")
             else:
                 total += target.percent
         if target.tag is not None:

@@ -23,9 +23,10 @@ from typing import Any
 from knstack.api.autoscaling import MAX_INT32
 from knstack.api.context import ServingContext
 from knstack.expand.autoscaling.hpa import autoscaler_meta, deployment_ref
-from knstack.expand.routing.interceptor import REVISION_HEADER, InterceptorRoute
+from knstack.expand.routing.interceptor import InterceptorRoute
 from knstack.expand.services import revision_service_port
 from knstack.resolve.model import RevisionPlan
+from knstack.vocabulary import REVISION_HEADER
 
 HTTP_ADD_ON_API_VERSION = "http.keda.sh/v1alpha1"
 # config-autoscaler defaults the add-on has no setting for (knative/serving pkg/autoscaler/config/config.go).

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 from knstack.expand.routing.common import backend_port
 from knstack.expand.routing.hosts import cluster_local_host
-from knstack.expand.routing.interceptor import REVISION_HEADER, InterceptorRoutes
+from knstack.expand.routing.interceptor import InterceptorRoutes
 from knstack.resolve.model import RoutePlan, ServingPlan
 from knstack.stack.settings import ClusterSettings
+from knstack.vocabulary import REVISION_HEADER
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ from knstack.resolve.model import ServingPlan
 from knstack.stack.settings import ClusterSettings
 from knstack.vocabulary import MANAGED_BY, MANAGED_BY_LABEL
 
-REVISION_HEADER = "Knative-Serving-Revision"
 GATEWAY_API_GROUP = "gateway.networking.k8s.io"
 MANAGED_BY_LABELS = {MANAGED_BY_LABEL: MANAGED_BY}
 

@@ -14,6 +14,7 @@ from knstack.policy.model import MANDATORY, Manifest, RuleContext, Violation
 from knstack.policy.objects import HTTPROUTE, KNATIVE_ROUTING, SERVICE, dig, number, show
 from knstack.policy.registry import rule
 from knstack.vocabulary import (
+    REVISION_HEADER,
     REVISION_LABEL,
     ROUTE_LABEL,
     TAG_LABEL,
@@ -25,6 +26,8 @@ from knstack.vocabulary import (
 )
 
 DEFAULT_WEIGHT = 1.0  # Gateway API's default backendRef weight
+HTTP_SCALED_OBJECT = "http.keda.sh/HTTPScaledObject"
+REFERENCE_GRANT = "gateway.networking.k8s.io/ReferenceGrant"
 
 
 def _knstack_httproute(obj: Manifest) -> bool:
@@ -87,6 +90,8 @@ def traffic_known_revisions(objects: Sequence[Manifest], ctx: RuleContext) -> It
         for o in objects
         if kind_key(o) == SERVICE and REVISION_LABEL in labels_of(o)
     }
+    scaled = [o for o in objects if kind_key(o) == HTTP_SCALED_OBJECT]
+    grants = [o for o in objects if kind_key(o) == REFERENCE_GRANT]
     for obj in objects:
         if not _knstack_httproute(obj):
             continue
@@ -94,13 +99,78 @@ def traffic_known_revisions(objects: Sequence[Manifest], ctx: RuleContext) -> It
             if backend.get("group", "") != "" or backend.get("kind", "Service") != "Service":
                 continue
             namespace = backend.get("namespace") or namespace_of(obj)
-            if (namespace, backend.get("name")) not in revisions:
+            if (namespace, backend.get("name")) in revisions:
+                continue
+            # Not a revision: it may be the KEDA HTTP add-on's interceptor, opened to the
+            # route by a ReferenceGrant, forwarding to revisions named by HTTPScaledObjects.
+            interceptor = (namespace, backend.get("name")) in _granted_services(obj, grants)
+            targets = _interceptor_targets(obj, backend, scaled) if interceptor else set()
+            field = f"spec.rules[{r}].backendRefs[{b}].name"
+            if not targets:
                 yield Violation(
                     obj,
-                    f"spec.rules[{r}].backendRefs[{b}].name",
+                    field,
                     f"sends traffic to {backend.get('name')!r}, which is not a revision of "
                     "this environment",
                 )
+            for target in sorted(targets - revisions):
+                yield Violation(
+                    obj,
+                    field,
+                    f"sends traffic through {backend.get('name')!r} to {target[1]!r} (its "
+                    "HTTPScaledObject's scaleTargetRef.service), which is not a revision of "
+                    "this environment",
+                )
+
+
+def _granted_services(route: Manifest, grants: Sequence[Manifest]) -> set[tuple[str, str]]:
+    """Services in other namespaces that ReferenceGrants open to this route's namespace."""
+    granted = set()
+    for grant in grants:
+        sources = dig(grant, "spec", "from") or []
+        if not any(
+            s.get("kind") == "HTTPRoute" and s.get("namespace") == namespace_of(route)
+            for s in sources
+        ):
+            continue
+        for to in dig(grant, "spec", "to") or []:
+            if to.get("group", "") == "" and to.get("kind") == "Service" and to.get("name"):
+                granted.add((namespace_of(grant), to["name"]))
+    return granted
+
+
+def _interceptor_targets(
+    route: Manifest, backend: Mapping[str, Any], scaled: Sequence[Manifest]
+) -> set[tuple[str, str]]:
+    """The revision Services behind a backend that is the KEDA HTTP add-on's interceptor.
+
+    The interceptor forwards a request to the HTTPScaledObject whose spec.hosts holds its
+    host and, when the object lists spec.headers, whose headers it carries (kedacore/
+    http-add-on operator/apis/http/v1alpha1/httpscaledobject_types.go); knstack sets the
+    Knative-Serving-Revision header on the backendRef where revisions share a host.
+    """
+    hosts = set(dig(route, "spec", "hostnames") or [])
+    header = _revision_header(backend)
+    targets = set()
+    for obj in scaled:
+        if namespace_of(obj) != namespace_of(route) or not hosts & set(
+            dig(obj, "spec", "hosts") or []
+        ):
+            continue
+        wanted = {h.get("name"): h.get("value") for h in dig(obj, "spec", "headers") or []}
+        if wanted.get(REVISION_HEADER) != header:
+            continue
+        if service := dig(obj, "spec", "scaleTargetRef", "service"):
+            targets.add((namespace_of(obj), service))
+    return targets
+
+
+def _revision_header(backend: Mapping[str, Any]) -> str | None:
+    for found in backend.get("filters") or []:
+        for header in dig(found, "requestHeaderModifier", "set") or []:
+            if header.get("name") == REVISION_HEADER:
+                return header.get("value")
+    return None
 
 
 def _hostname_problem(host: str) -> str | None:
