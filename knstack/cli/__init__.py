@@ -1,5 +1,6 @@
 """The knstack command line (see app.py for the exit-code contract)."""
 
+from knstack.cli import analyze as _analyze  # noqa: F401  (registers the command)
 from knstack.cli import check as _check  # noqa: F401  (registers the command)
 from knstack.cli import pipeline as _pipeline  # noqa: F401  (registers the command)
 from knstack.cli import promote as _promote  # noqa: F401  (registers the commands)

@@ -167,6 +167,11 @@ def advance_command(
         "--wait",
         help="If the stage has not soaked yet, wait for it instead of refusing (for pipelines).",
     ),
+    auto: bool = typer.Option(
+        False,
+        "--auto",
+        help="Let the analysis checks decide: advance on pass, roll back on fail, hold (and record it) when inconclusive.",
+    ),
     force: bool = FORCE_OPTION,
     reason: str | None = REASON_OPTION,
     crds: list[Path] = CRDS_OPTION,
@@ -184,8 +189,15 @@ def advance_command(
         )
     if wave is not None and stage is None:
         raise typer.BadParameter("--wave needs --stage", param_hint="--wave")
+    if auto and (stable or stage or force or wait):
+        raise typer.BadParameter(
+            "--auto decides the step itself: no --stage, --stable, --wait or --force",
+            param_hint="--auto",
+        )
     project = open_project(project_dir)
     options = _options(force, reason, crds, download_crds, dry_run, lock_timeout, wait)
+    if auto:
+        return _auto(project, service, stack, options, dry_run)
     target: Target | None = STABLE if stable else None
     if stage is not None:
         target = _stage_target(project, stack, service, stage, wave)
@@ -248,3 +260,25 @@ def _stage_target(
     release = load_state(project, stack).release(service)
     current_wave = release.wave if release is not None else 1
     return (wave or current_wave, stage)
+
+
+def _auto(project: Project, service: str, stack: str, options: StepOptions, dry_run: bool) -> int:
+    """advance --auto: exit 0 when it decided (advance, rollback, hold, or nothing yet)."""
+    from knstack.cli.analyze import show_analysis
+    from knstack.promote.auto import auto_advance
+
+    gates = _gate_printer(f"advance --auto {service} in {stack}")
+    done = auto_advance(project, service, stack, options, on_gate=gates, notify=_note)
+    if done.analysis is not None:
+        show_analysis(done.analysis)
+    if done.step is not None:
+        stdout.print(f"decision: {done.decision}")
+        return _report(done.step, dry_run)
+    if done.decision == "hold":
+        stdout.print(
+            f"decision: hold: {escape(stack)}: the analysis was inconclusive; nothing changed"
+            + ("" if dry_run else " (recorded in the audit log)")
+        )
+    else:
+        stdout.print(f"{escape(stack)}: nothing to do: {escape(done.message)}")
+    return EXIT_OK

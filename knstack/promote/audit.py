@@ -38,7 +38,7 @@ def actor() -> str | None:
 @dataclass(frozen=True)
 class AuditRecord:
     time: str
-    action: str  # promote | advance | rollback
+    action: str  # promote | advance | rollback | hold (advance --auto, inconclusive)
     environment: str
     service: str  # namespace/name
     revision: str | None  # the revision that moved
@@ -51,6 +51,7 @@ class AuditRecord:
     forced: tuple[str, ...]  # what --force allowed
     gates: tuple[str, ...]  # the gates passed
     actor: str | None
+    analysis: dict[str, Any] | None = None  # the measurements a gate or --auto judged
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -66,6 +67,7 @@ class AuditRecord:
             "forced": list(self.forced),
             "gates": list(self.gates),
             "actor": self.actor,
+            **({"analysis": self.analysis} if self.analysis is not None else {}),
         }
 
 

@@ -9,6 +9,7 @@ run killed half-way is finished by the next one). A refused step writes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import time
 from collections.abc import Callable, Iterator
@@ -17,12 +18,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from knstack.analysis import AnalysisResult
 from knstack.api.serving import Service
 from knstack.build import EnvironmentBuild, build_environment
 from knstack.components import load_components
 from knstack.errors import InputError, KnstackError, Problem
 from knstack.ledger import RevisionLedger, ledger_text
 from knstack.promote import steps
+from knstack.promote.analysis_gate import analysis_gate, run_analysis
 from knstack.promote.audit import AuditRecord, actor, audit_path, record_line
 from knstack.promote.chain import read_chain
 from knstack.promote.gates import (
@@ -168,11 +171,17 @@ def advance(
     target: Target | None = None,
     on_gate: Callable[[GateResult], None] | None = None,
     notify: Notify | None = None,
+    analysis: AnalysisResult | None = None,
 ) -> Outcome:
-    """Move to the next step (or `target`): next stage, next wave, or stable."""
+    """Move to the next step (or `target`): next stage, next wave, or stable.
+
+    A serving candidate is analyzed first when the environment defines checks (outside
+    the lock; see analysis_gate), unless `analysis` is already given (advance --auto)."""
     _check_environment(project, env)
     if options.wait:
         _wait_for_soak(project, service, env, options, notify)
+    if analysis is None:
+        analysis = run_analysis(load_state(project, env), service, options.sleep)
     with _locked(project, options, notify):
         now = options.clock()
         state = load_state(project, env)
@@ -201,7 +210,20 @@ def advance(
                     f"{before.candidate} at {here}", since, plan.soak_seconds, now, options.force
                 )
             )
-        return _finish(project, state, full, transition, state.ledger, extra, options, now, on_gate)
+            if analysis is not None:
+                extra.append(analysis_gate(analysis, before, options.force))
+        return _finish(
+            project,
+            state,
+            full,
+            transition,
+            state.ledger,
+            extra,
+            options,
+            now,
+            on_gate,
+            analysis=analysis,
+        )
 
 
 def rollback(
@@ -212,8 +234,10 @@ def rollback(
     *,
     on_gate: Callable[[GateResult], None] | None = None,
     notify: Notify | None = None,
+    analysis: AnalysisResult | None = None,
 ) -> Outcome:
-    """All traffic back to the stable revision; the candidate is marked rolled back."""
+    """All traffic back to the stable revision; the candidate is marked rolled back
+    (`analysis`: the failed analysis that decided it, for the audit log)."""
     _check_environment(project, env)
     with _locked(project, options, notify):
         now = options.clock()
@@ -224,7 +248,18 @@ def rollback(
             state,
             steps.rollback(state.settings.releases.get(key), now, service=key, environment=env),
         )
-        return _finish(project, state, full, transition, state.ledger, [], options, now, on_gate)
+        return _finish(
+            project,
+            state,
+            full,
+            transition,
+            state.ledger,
+            [],
+            options,
+            now,
+            on_gate,
+            analysis=analysis,
+        )
 
 
 def _retain(state: EnvState, transition: Transition) -> Transition:
@@ -246,6 +281,7 @@ def _finish(
     now: datetime,
     on_gate: Callable[[GateResult], None] | None,
     source: Passed | None = None,
+    analysis: AnalysisResult | None = None,
 ) -> Outcome:
     if not transition.changed:
         return Outcome(state.name, transition)
@@ -300,6 +336,8 @@ def _finish(
     if options.dry_run:
         return outcome
     outcome.record = _audit(project, state, full, transition, gates, options, now, source)
+    if analysis is not None:
+        outcome.record = dataclasses.replace(outcome.record, analysis=analysis.to_dict())
     files = {state.ledger_file.name: ledger_text(ledger)} if ledger != state.ledger else {}
     files[state.file.name] = new_text
     audit = audit_path(project.stacks_dir)
@@ -347,8 +385,8 @@ def _audit(
         source=source.source if source else None,
         from_state=release_fields(before, waves) if before else {},
         to_state=release_fields(after, waves),
-        from_step=_describe(before, plan, clusters),
-        to_step=_describe(after, plan, clusters),
+        from_step=describe_release(before, plan, clusters),
+        to_step=describe_release(after, plan, clusters),
         reason=options.reason.strip() if options.reason else None,
         forced=tuple(item for gate in gates for item in gate.forced),
         gates=tuple(g.name for g in gates),
@@ -356,7 +394,9 @@ def _audit(
     )
 
 
-def _describe(release: steps.Release | None, plan: steps.CanaryPlan, clusters: list[str]) -> str:
+def describe_release(
+    release: steps.Release | None, plan: steps.CanaryPlan, clusters: list[str]
+) -> str:
     if release is None:
         return "no release state"
     if release.candidate is None:

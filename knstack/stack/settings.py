@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from knstack.api.context import ServingContext
 from knstack.api.core import ResourceRequirements
 from knstack.api.validation.names import dns1123_label_error, dns1123_subdomain_error
+from knstack.stack.analysis_settings import AnalysisSettings
 from knstack.stack.base import SettingsModel
 from knstack.stack.knative import KnativeSettings, revision_resource_defaults, stack_conflicts
 from knstack.stack.policy_settings import PolicySettings
@@ -175,6 +176,7 @@ class StackSettings(SettingsModel):
     manage_namespaces: bool = True  # render the Namespace objects (with Pod Security labels)
     knative: KnativeSettings = Field(default_factory=KnativeSettings)
     policy: PolicySettings = Field(default_factory=PolicySettings)  # how strict `knstack check` is
+    analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)  # canary analysis gates
 
     @field_validator("namespace")
     @classmethod

@@ -10,6 +10,11 @@
   one step at a time and commits and pushes the stack files after each step, so the
   GitOps controller rolls out every stage; `--wait` honours the soak time between steps.
   One concurrency group serialises promotions across runs.
+- On a schedule, per environment with analysis checks (knstack:analysis.schedule): one job
+  runs `knstack advance --auto` for each analyzed service (advance, roll back, or hold on
+  the live metrics) and commits the result to the branch, or pushes it to a branch of its
+  own and opens a pull request (knstack:analysis.publish: pull-request). It shares the
+  promotions' concurrency group, so an automatic step never races a manual one.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from knstack.promote.pipelines.model import Command, PipelineModel, PromotionJob
+from knstack.promote.pipelines.model import AutoJob, Command, PipelineModel, PromotionJob
 from knstack.yamlio import dump_yaml
 
 CHECKOUT = "actions/checkout@v4"
@@ -58,11 +63,16 @@ def github_workflow(
         },
         "permissions": {"contents": "read"},
     }
+    schedules = sorted({job.schedule for job in model.auto})
+    if schedules:
+        workflow["on"]["schedule"] = [{"cron": cron} for cron in schedules]
     if crds:
         workflow["env"] = {"KNSTACK_CRDS": crds}
     jobs: dict[str, Any] = {"check": _check_job(model, setup, schema_args)}
     for job in model.jobs:
         jobs[job.id] = _promotion_job(job, setup, schema_args)
+    for auto in model.auto:
+        jobs[auto.id] = _auto_job(auto, setup, schema_args)
     workflow["jobs"] = jobs
     return HEADER + dump_yaml(workflow)
 
@@ -87,7 +97,8 @@ def _check_job(
     validate = " ".join(['knstack validate --stack "$ENVIRONMENT"', *schema_args])
     return {
         "name": "render, validate, check (${{ matrix.environment }})",
-        "if": "github.event_name != 'workflow_dispatch'",
+        "if": "github.event_name != 'workflow_dispatch'"
+        + (" && github.event_name != 'schedule'" if model.auto else ""),
         "runs-on": "ubuntu-latest",
         "permissions": {"contents": "read", "security-events": "write"},
         "strategy": {"fail-fast": False, "matrix": {"environment": list(model.environments)}},
@@ -153,6 +164,53 @@ def _promotion_job(
         }
     )
     return body
+
+
+def _auto_job(job: AutoJob, setup: list[dict[str, Any]], schema_args: list[str]) -> dict[str, Any]:
+    advance = " ".join(
+        ['knstack advance "$SERVICE" --stack', job.environment, "--auto", *schema_args]
+    )
+    message = f"knstack: $SERVICE in {job.environment}: advance --auto"
+    if job.publish == "pull-request":
+        publish = (
+            f'  branch="knstack/auto-{job.environment}-$SERVICE-$GITHUB_RUN_ID"\n'
+            '  git switch -c "$branch"\n'
+            f'  git commit -m "{message}"\n'
+            '  git push origin "$branch"\n'
+            '  gh pr create --base "$GITHUB_REF_NAME" --head "$branch" --fill\n'
+            '  git switch "$GITHUB_REF_NAME"\n'
+        )
+        permissions = {"contents": "write", "pull-requests": "write"}
+    else:
+        publish = f'  git commit -m "{message}"\n  git pull --rebase\n  git push\n'
+        permissions = {"contents": "write"}
+    script = (
+        f"for SERVICE in {' '.join(job.services)}; do\n"
+        f"  {advance}\n"
+        "  git add stacks\n"
+        "  if git diff --cached --quiet; then continue; fi\n"
+        f"{publish}"
+        "done\n"
+    )
+    step: dict[str, Any] = {"name": f"advance --auto in {job.environment}", "run": script}
+    if job.publish == "pull-request":
+        step["env"] = {"GH_TOKEN": "${{ github.token }}"}
+    return {
+        "name": f"advance --auto in {job.environment} (canary analysis)",
+        "if": f"github.event_name == 'schedule' && github.event.schedule == '{job.schedule}'",
+        "runs-on": "ubuntu-latest",
+        "permissions": permissions,
+        "concurrency": {"group": "knstack-promotion", "cancel-in-progress": False},
+        "steps": [
+            {"uses": CHECKOUT, "with": {"ref": "${{ github.ref_name }}"}},
+            *setup,
+            {
+                "name": "Commit as the workflow",
+                "run": f'git config user.name "{BOT_NAME}"\ngit config user.email "{BOT_EMAIL}"\n',
+            },
+            step,
+        ],
+    }
 
 
 def _command_step(command: Command, job: PromotionJob, schema_args: list[str]) -> dict[str, Any]:

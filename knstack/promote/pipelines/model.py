@@ -53,6 +53,20 @@ class PromotionJob:
 
 
 @dataclass(frozen=True)
+class AutoJob:
+    """`advance --auto` for each analyzed service of an environment, on a schedule."""
+
+    environment: str
+    services: tuple[str, ...]
+    schedule: str  # cron, UTC
+    publish: str  # commit | pull-request
+
+    @property
+    def id(self) -> str:
+        return f"auto-{self.environment}"
+
+
+@dataclass(frozen=True)
 class PipelineModel:
     project: str
     environments: tuple[str, ...]  # every environment, promotion order first
@@ -60,6 +74,7 @@ class PipelineModel:
     clusters: dict[str, tuple[ClusterRef, ...]]
     services: tuple[str, ...]
     jobs: tuple[PromotionJob, ...]
+    auto: tuple[AutoJob, ...] = ()
 
 
 def pipeline_model(project: Project) -> PipelineModel:
@@ -123,14 +138,31 @@ def pipeline_model(project: Project) -> PipelineModel:
             )
             needs = job_id
         last_job[env] = needs or ""
+    services = _services(project, order)
     return PipelineModel(
         project.name,
         tuple(order),
         tuple(in_chain),
         clusters,
-        _services(project, order),
+        services,
         tuple(jobs),
+        _auto_jobs(project, in_chain, services),
     )
+
+
+def _auto_jobs(project: Project, envs: list[str], services: tuple[str, ...]) -> tuple[AutoJob, ...]:
+    """An environment with analysis checks gets a scheduled `advance --auto` job."""
+    jobs = []
+    for env in envs:
+        analysis = load_state(project, env).settings.analysis
+        if not analysis.defined:
+            continue
+        analyzed = services if analysis.checks else ()
+        analyzed = tuple(
+            sorted({*analyzed, *(k for k, s in analysis.services.items() if s.checks)})
+        )
+        jobs.append(AutoJob(env, analyzed, analysis.schedule, analysis.publish))
+    return tuple(jobs)
 
 
 def _services(project: Project, order: list[str]) -> tuple[str, ...]:
@@ -144,6 +176,7 @@ def _services(project: Project, order: list[str]) -> tuple[str, ...]:
 __all__ = [
     "SERVICE",
     "STABLE",
+    "AutoJob",
     "ClusterRef",
     "Command",
     "PipelineModel",

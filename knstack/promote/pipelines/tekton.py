@@ -16,6 +16,7 @@ import copy
 from typing import Any
 
 from knstack.promote.pipelines.model import ClusterRef, Command, PipelineModel, PromotionJob
+from knstack.promote.pipelines.tekton_auto import auto_pipeline, schedule_objects
 from knstack.vocabulary import (
     MANAGED_BY,
     MANAGED_BY_LABEL,
@@ -108,7 +109,11 @@ def tekton_pipeline(model: PipelineModel, name: str = "knstack-promote") -> str:
             "tasks": tasks,
         },
     }
-    return HEADER + dump_yaml(pipeline)
+    if not model.auto:
+        return HEADER + dump_yaml(pipeline)
+    auto_name = f"{name}-auto"
+    documents = [pipeline, auto_pipeline(model, auto_name), *schedule_objects(model, auto_name)]
+    return HEADER + "---\n".join(dump_yaml(d) for d in documents)
 
 
 def _task(env: str, jobs: list[PromotionJob], clusters: tuple[ClusterRef, ...]) -> dict[str, Any]:
