@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def main() -> int:
     cases = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
-    env = {**os.environ, "KNSTACK_FUZZ_EXAMPLES": str(cases)}
+    env = {"KNSTACK_FUZZ_SEED": "random", **os.environ, "KNSTACK_FUZZ_EXAMPLES": str(cases)}
     started = time.monotonic()
     result = subprocess.run(
         [

@@ -3,7 +3,7 @@
 Whatever the input, `knstack render -f` exits 0, 1 or 2, never shows a traceback or an
 internal error, and writes output bounded by the input (no alias bomb gets through).
 KNSTACK_FUZZ_EXAMPLES sets the number of cases (CI: 1000, about 35 s on one core);
-KNSTACK_FUZZ_SEED replays a run (the seed is in every failure). bench/fuzz_bench.py runs
+KNSTACK_FUZZ_SEED replays a run (the seed is in every failure; `random` draws one). bench/fuzz_bench.py runs
 many more.
 """
 
@@ -19,7 +19,10 @@ from hypothesis import HealthCheck, given, note, seed, settings
 from tests.hostile.fuzz import EXIT_CODES, mutated_yaml, peak_memory_bytes, run_render, samples
 
 EXAMPLES = int(os.environ.get("KNSTACK_FUZZ_EXAMPLES", "1000"))
-SEED = int(os.environ.get("KNSTACK_FUZZ_SEED") or random.randrange(2**32))
+# A fixed default seed keeps the suite reproducible (a landing never fails by chance);
+# bench/fuzz_bench.py and KNSTACK_FUZZ_SEED=random explore new cases.
+_SEED_SETTING = os.environ.get("KNSTACK_FUZZ_SEED", "20261203")
+SEED = random.randrange(2**32) if _SEED_SETTING == "random" else int(_SEED_SETTING)
 PEAK_MEMORY = 2 * 1024**3  # the whole test process; the unbounded alias bomb took 2.9 GiB
 OUTPUT_FACTOR = 64  # rendered bytes per input byte, far above any real render (about 3)
 DOCUMENTS = samples()
