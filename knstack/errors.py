@@ -70,3 +70,18 @@ def field_path(loc: Iterable[str | int]) -> str:
         else:
             out = str(part)
     return out
+
+
+class ExtraMissing(KnstackError):
+    """An optional dependency group (a pyproject extra) is not installed."""
+
+
+def require_extra(module: str, extra: str, purpose: str) -> None:
+    """Raise ExtraMissing naming the fix when `module` (of extra `extra`) cannot be imported."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise ExtraMissing(
+            f"{purpose} needs the Python package {module!r}: run scripts/bootstrap.sh {extra} "
+            f"(or pip install 'knstack[{extra}]')"
+        )

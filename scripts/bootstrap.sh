@@ -6,6 +6,7 @@
 #   scripts/bootstrap.sh               the main job's needs: .venv (the package alone),
 #                                      kubeconform and the pinned CRDs
 #   scripts/bootstrap.sh pulumi        also the Pulumi SDKs, CLI, Python host and kubernetes plugin
+#   scripts/bootstrap.sh cluster       also etcd, Kubernetes and kwok for `knstack cluster up`
 #   scripts/bootstrap.sh simulate      also numpy and matplotlib (knstack simulate)
 #   scripts/bootstrap.sh tests         everything the test suite runs (what scripts/test.sh uses)
 #   scripts/bootstrap.sh bench         the peers benchmark's Helm and cdk8s (bench/peers_bench.py)
@@ -25,9 +26,10 @@ tool_args=()
 for arg in "$@"; do
   case "$arg" in
     pulumi) extras+=(pulumi) ;;
-    tests) extras+=(pulumi dev simulate) ;;
+    cluster) extras+=(cluster) ;;
+    tests) extras+=(pulumi dev simulate cluster) ;;
     bench) extras+=(bench simulate) ;;
-    all|--all) extras+=(pulumi dev simulate bench) ;;
+    all|--all) extras+=(pulumi dev simulate bench cluster) ;;
   esac
   case "$arg" in
     simulate) extras+=(simulate) ;;

@@ -2,6 +2,8 @@
 
 from knstack.cli import analyze as _analyze  # noqa: F401  (registers the command)
 from knstack.cli import check as _check  # noqa: F401  (registers the command)
+from knstack.cli import cluster as _cluster  # noqa: F401  (registers the commands)
+from knstack.cli import drift as _drift  # noqa: F401  (registers the command)
 from knstack.cli import pipeline as _pipeline  # noqa: F401  (registers the command)
 from knstack.cli import promote as _promote  # noqa: F401  (registers the commands)
 from knstack.cli import render as _render  # noqa: F401  (registers the command)
