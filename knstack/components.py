@@ -133,17 +133,33 @@ def _python_objects(
     return loaded
 
 
+def _source_fingerprint(directory: Path) -> str:
+    """A digest of every Python file of the package: a changed file means a re-import."""
+    digest = hashlib.sha256()
+    for path in sorted(directory.rglob("*.py")):
+        digest.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def _import_package(directory: Path) -> ModuleType:
-    """Import `components/` under a name unique to its path, so projects never collide."""
+    """Import `components/` under a name unique to its path, so projects never collide.
+
+    A process that builds twice (a promotion's gates, a test) sees edits made in between:
+    the cached package is dropped, with its submodules, when its sources changed."""
     digest = hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:12]
     name = f"knstack_components_{digest}"
-    if name in sys.modules:
-        return sys.modules[name]
+    fingerprint = _source_fingerprint(directory)
+    cached = sys.modules.get(name)
+    if cached is not None and getattr(cached, "__knstack_fingerprint__", None) == fingerprint:
+        return cached
+    for stale in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+        del sys.modules[stale]
     spec = importlib.util.spec_from_file_location(
         name, directory / "__init__.py", submodule_search_locations=[str(directory)]
     )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    module.__knstack_fingerprint__ = fingerprint  # type: ignore[attr-defined]
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
