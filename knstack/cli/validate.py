@@ -74,9 +74,16 @@ def validate(
     gateway: GatewayChoice | None = typer.Option(
         None, "--gateway", help="With --stack: override the environment's gateway."
     ),
+    server_side: bool = typer.Option(
+        False,
+        "--server-side",
+        help="With --stack: send each object to its cluster's API server as a dry-run "
+        "server-side apply (the kubeconfig context the stack names) instead of kubeconform.",
+    ),
     project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
-    """Check manifests against Kubernetes and CRD schemas with kubeconform -strict."""
+    """Check manifests against Kubernetes and CRD schemas with kubeconform -strict, or
+    with --server-side against the live clusters' API servers."""
     from knstack.build import build_environment
     from knstack.validate import SchemaOptions, validate_build, validate_paths
 
@@ -87,6 +94,8 @@ def validate(
         )
     if output is not None and fmt is ReportFormat.text:
         raise typer.BadParameter("--output needs --format json or junit", param_hint="--output")
+    if server_side and not stack:
+        raise typer.BadParameter("--server-side needs --stack ENV", param_hint="--server-side")
     if stack is None and (backend or gateway):
         raise typer.BadParameter(
             "--backend and --gateway apply to --stack", param_hint="--backend / --gateway"
@@ -103,7 +112,12 @@ def validate(
             gateway=gateway.value if gateway else None,
         )
         warn(build.warnings)
-        report = validate_build(build, options, stack_file=str(project.stack_file(stack)))
+        if server_side:
+            from knstack.live.dryrun import validate_server_side
+
+            report = validate_server_side(build, str(project.stack_file(stack)))
+        else:
+            report = validate_build(build, options, stack_file=str(project.stack_file(stack)))
     else:
         report = validate_paths(paths, options)
     warn(report.warnings)
@@ -131,12 +145,7 @@ def print_report(report: ValidationReport, console: Console) -> None:
     """What failed, where, and why (one block per object); then one line of counts."""
     sources = report.sources
     if not quiet():  # which schemas judged: context, not a result
-        console.print(
-            f"kubeconform {escape(sources.kubeconform)} -strict: "
-            f"Kubernetes {sources.kubernetes_version} ({escape(sources.kubernetes_schemas)}), "
-            f"{len(sources.crd_kinds)} custom resource schemas",
-            style="dim",
-        )
+        console.print(escape(sources.describe()), style="dim")
     for result in report.failures:
         mark = "[red]✗[/red]" if result.status == "invalid" else "[yellow]![/yellow]"
         console.print(

@@ -281,6 +281,11 @@ class ClusterSettings(BaseModel):
     def namespace(self) -> str:
         return self.stack.namespace
 
+    @property
+    def context(self) -> str | None:
+        """The kubeconfig context the stack names for this cluster (None: the current one)."""
+        return next((c.context for c in self.stack.clusters if c.name == self.cluster), None)
+
 
 def effective_cluster_settings(env: str, stack: StackSettings, cluster: Cluster) -> ClusterSettings:
     return ClusterSettings(

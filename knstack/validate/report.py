@@ -47,6 +47,17 @@ class SchemaSources:
     kubernetes_version: str
     kubernetes_schemas: str  # "kubernetes-validate 1.37.0"
     crd_kinds: list[str] = field(default_factory=list)
+    # Set for `validate --server-side`: the API servers that judged ("cluster=https://...").
+    server: str | None = None
+
+    def describe(self) -> str:
+        """One line naming what judged the objects."""
+        if self.server is not None:
+            return f"server-side dry-run: {self.server} (Kubernetes {self.kubernetes_version})"
+        return (
+            f"kubeconform {self.kubeconform} -strict: Kubernetes {self.kubernetes_version} "
+            f"({self.kubernetes_schemas}), {len(self.crd_kinds)} custom resource schemas"
+        )
 
 
 @dataclass
@@ -83,12 +94,7 @@ class ValidationReport:
             "target": self.target,
             "valid": self.ok,
             "summary": self.summary(),
-            "schemas": {
-                "kubeconform": self.sources.kubeconform,
-                "kubernetesVersion": self.sources.kubernetes_version,
-                "kubernetesSchemas": self.sources.kubernetes_schemas,
-                "customResources": self.sources.crd_kinds,
-            },
+            "schemas": _sources_json(self.sources),
             "warnings": self.warnings,
             "objects": [_object_json(r) for r in self.results],
         }
@@ -122,6 +128,17 @@ class ValidationReport:
             + ET.tostring(suites, encoding="unicode")
             + "\n"
         )
+
+
+def _sources_json(sources: SchemaSources) -> dict[str, object]:
+    if sources.server is not None:
+        return {"serverSideDryRun": sources.server, "kubernetesVersion": sources.kubernetes_version}
+    return {
+        "kubeconform": sources.kubeconform,
+        "kubernetesVersion": sources.kubernetes_version,
+        "kubernetesSchemas": sources.kubernetes_schemas,
+        "customResources": sources.crd_kinds,
+    }
 
 
 def _object_json(result: ObjectResult) -> dict[str, object]:

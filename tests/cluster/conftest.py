@@ -59,4 +59,9 @@ def private_fleet(
 from tests.e2e.conftest import pulumi, pulumi_project, tools_env  # noqa: E402, F401
 
 # The promotion tests' fixtures: the CLI in-process on the project copy, with the real gates.
-from tests.promote.conftest import gate_env, knstack, kubeconform_binary, schema_cache  # noqa: E402, F401
+from tests.promote.conftest import (  # noqa: E402, F401
+    gate_env,
+    knstack,
+    kubeconform_binary,
+    schema_cache,
+)
