@@ -8,10 +8,12 @@ own file backend. A missing tool is a failure that says how to get it, never a s
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 from dataclasses import dataclass
 from decimal import Decimal
@@ -117,20 +119,55 @@ class PulumiCli:
         self.state.mkdir()
         self.run("login", f"file://{self.state}")
 
-    def run(self, *args: str, check: bool = True, env: dict[str, str] | None = None) -> Result:
-        done = subprocess.run(
+    def run(
+        self,
+        *args: str,
+        check: bool = True,
+        env: dict[str, str] | None = None,
+        timeout: float = 600,
+    ) -> Result:
+        proc = subprocess.Popen(
             ["pulumi", *args, "--non-interactive"],
             cwd=self.project,
             env={**self.env, **(env or {})},
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=600,
-            check=False,
         )
-        result = Result(done.returncode, done.stdout, done.stderr)
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            # The engine's plugins and language host run in process groups of their own:
+            # left alone they would outlive the test (and spin). Stop each by its PID.
+            for pid in [*descendants(proc.pid), proc.pid]:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            stdout, stderr = proc.communicate()
+            pytest.fail(
+                f"pulumi {' '.join(args)} did not finish in {timeout:.0f} s:\n{(stdout + stderr)[-6000:]}"
+            )
+        result = Result(proc.returncode, stdout, stderr)
         if check and result.code != 0:
             pytest.fail(f"pulumi {' '.join(args)} exited {result.code}:\n{result.output[-6000:]}")
         return result
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (children first found, grandchildren after), from /proc."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found: list[int] = []
+    queue = [pid]
+    while queue:
+        children = parents.get(queue.pop(), [])
+        found += children
+        queue += children
+    return found
 
 
 def read_objects(
