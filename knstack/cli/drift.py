@@ -1,6 +1,6 @@
 """`knstack drift --stack ENV`: the environment's render against its live clusters.
 
-Exit codes: 0 no drift, 1 drift found (or a cluster did not answer), 2 bad input (no such
+Exit codes: 0 no drift (after --prune: none left), 1 drift found (or a cluster did not answer), 2 bad input (no such
 environment, no kubeconfig or context).
 """
 
@@ -20,6 +20,7 @@ from knstack.cli.app import (
     PROJECT_DIR_OPTION,
     app,
     open_project,
+    stderr,
     stdout,
     warn,
 )
@@ -39,16 +40,25 @@ def drift(
         ..., "--stack", "-s", help="The environment to compare with its clusters."
     ),
     fmt: DriftFormat = typer.Option(DriftFormat.text, "--format", help="text, or json."),
+    do_prune: bool = typer.Option(
+        False,
+        "--prune",
+        help="Delete the extra objects (in the render's namespaces, no longer rendered, owned "
+        "by nothing), as a GitOps sync with pruning would.",
+    ),
     project_dir: Path | None = PROJECT_DIR_OPTION,
 ) -> int:
     """Rendered objects against live ones, per cluster: missing, extra and changed fields."""
     from knstack.build import build_environment
-    from knstack.live.drift import environment_drift
+    from knstack.live.drift import environment_drift, prune
 
     project = open_project(project_dir)
     build = build_environment(project, stack)
     warn(build.warnings)
     report = environment_drift(build, str(project.stack_file(stack)))
+    pruned = prune(build, report, str(project.stack_file(stack))) if do_prune else []
+    for d in pruned:
+        stderr.print(f"pruned {escape(d.cluster)}: {escape(d.label)}")
     if fmt is DriftFormat.json:
         typer.echo(json.dumps(_document(report), indent=2, default=str))
     else:

@@ -12,6 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from knstack.expand.autoscaling.keda_http import HTTP_ADD_ON_API_VERSION
+from knstack.expand.autoscaling.keda_schedule import KEDA_API_VERSION
+from knstack.expand.routing.ingress import INGRESS_API_VERSION
+from knstack.expand.routing.istio import ISTIO_API_VERSION
 from knstack.live.client import ClusterConnection, connect
 from knstack.live.compare import FieldChange, changed_fields
 from knstack.vocabulary import Manifest
@@ -112,15 +116,40 @@ def _get(conn: ClusterConnection, obj: Manifest) -> dict[str, Any] | None:
         return None
 
 
+# Namespaced kinds knstack writes (kubernetes backend, every gateway and autoscaler), so an
+# object is found extra even when the render no longer has any object of its kind.
+OUTPUT_KINDS = (
+    ("apps/v1", "Deployment"),
+    ("v1", "Service"),
+    ("autoscaling/v2", "HorizontalPodAutoscaler"),
+    ("policy/v1", "PodDisruptionBudget"),
+    (INGRESS_API_VERSION, "Ingress"),
+    ("gateway.networking.k8s.io/v1", "HTTPRoute"),
+    (ISTIO_API_VERSION, "VirtualService"),
+    (KEDA_API_VERSION, "ScaledObject"),
+    (HTTP_ADD_ON_API_VERSION, "HTTPScaledObject"),
+    ("serving.knative.dev/v1", "Service"),
+)
+
+
+def prune(build: EnvironmentBuild, report: DriftReport, stack_file: str) -> list[Drift]:
+    """Delete the extra objects of `report` (what the render no longer has); returns them."""
+    contexts = {c.name: c.settings.context for c in build.clusters}
+    pruned = []
+    for d in [d for d in report.drifts if d.state == "extra"]:
+        conn = connect(d.cluster, contexts[d.cluster], stack_file)
+        resource = conn.resource(d.api_version, d.kind)
+        if resource is not None:
+            resource.delete(name=d.name, namespace=d.namespace)
+            pruned.append(d)
+    report.drifts = [d for d in report.drifts if d not in pruned]
+    return pruned
+
+
 def _extra(conn: ClusterConnection, rendered: list[Manifest]) -> list[Drift]:
     namespaces = sorted(o["metadata"]["name"] for o in rendered if o["kind"] == "Namespace")
-    kinds = sorted(
-        {
-            (o["apiVersion"], o["kind"])
-            for o in rendered
-            if o["metadata"].get("namespace") in namespaces
-        }
-    )
+    in_namespaces = [o for o in rendered if o["metadata"].get("namespace") in namespaces]
+    kinds = sorted({(o["apiVersion"], o["kind"]) for o in in_namespaces} | set(OUTPUT_KINDS))
     known = {
         (o["apiVersion"], o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"])
         for o in rendered

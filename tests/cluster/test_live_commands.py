@@ -146,3 +146,38 @@ def test_drift_without_a_kubeconfig_context_is_bad_input(
     code, _, err = run(example_project, capsys, "drift", "--stack", "staging")
     assert code == 2
     assert "Pulumi.staging.yaml" in err and "staging-eu" in err and "Traceback" not in err
+
+
+def test_drift_prune_deletes_what_the_render_no_longer_has(
+    staging: tuple[Path, Kubectl, str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    project, k, namespace = staging
+    objects = deploy(project, k, tmp_path / "staging.yaml")
+    pastry = sorted(
+        (o["kind"], o["metadata"]["name"])
+        for o in objects
+        if o["metadata"]["name"].startswith("pastry")
+        and o["metadata"].get("namespace") == namespace
+    )
+    assert {kind for kind, _ in pastry} >= {"Deployment", "Service", "HTTPRoute", "ScaledObject"}
+    (project / "components" / "pastry.yaml").unlink()  # the team retires the pastry service
+
+    code, out, _ = run(project, capsys, "drift", "--stack", "staging", "--format", "json")
+    assert code == 1
+    drift = json.loads(out)["drift"]
+    assert sorted((d["kind"], d["name"]) for d in drift) == pastry
+    assert {d["state"] for d in drift} == {"extra"}
+
+    code, _, err = run(project, capsys, "drift", "--stack", "staging", "--prune")
+    assert code == 0, err
+    assert err.count("pruned staging-eu: ") == len(pastry)
+    code, out, _ = run(project, capsys, "drift", "--stack", "staging")
+    assert code == 0 and "0 missing, 0 changed, 0 extra" in out
+    for kind, name in pastry:
+        assert k.run("get", kind.lower(), name, "-n", namespace, check=False).returncode != 0
+    assert k.get(
+        "deployment",
+        next(o for o in objects if o["kind"] == "Deployment")["metadata"]["name"],
+        "-n",
+        namespace,
+    )
