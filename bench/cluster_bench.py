@@ -23,7 +23,12 @@ from knstack.cluster.tools import ClusterTools
 from knstack.stack import read_project
 
 REPO = Path(__file__).resolve().parent.parent
-CONTEXTS = {"test": ["test-1"], "staging": ["staging-eu"], "prod": ["prod-eu", "prod-us"], "lab": ["lab-1"]}
+CONTEXTS = {
+    "test": ["test-1"],
+    "staging": ["staging-eu"],
+    "prod": ["prod-eu", "prod-us"],
+    "lab": ["lab-1"],
+}
 
 
 def tools_env() -> dict[str, str]:
@@ -37,7 +42,9 @@ def tools_env() -> dict[str, str]:
 
 def timed(args: list[str], cwd: Path, env: dict[str, str]) -> float:
     start = time.monotonic()
-    done = subprocess.run([*args, "--non-interactive"], cwd=cwd, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [*args, "--non-interactive"], cwd=cwd, env=env, capture_output=True, text=True
+    )
     if done.returncode != 0:
         sys.exit(f"{' '.join(args)} failed:\n{(done.stdout + done.stderr)[-3000:]}")
     return time.monotonic() - start
@@ -60,7 +67,9 @@ def bench(env_name: str, tools: ClusterTools, base_env: dict[str, str], tmp: Pat
     fleet = start_fleet(CONTEXTS[env_name], tmp / env_name / "clusters", tools)
     ready = time.monotonic() - start
     try:
-        objects = sum(len(c.manifests) for c in build_environment(read_project(root), env_name).clusters)
+        objects = sum(
+            len(c.manifests) for c in build_environment(read_project(root), env_name).clusters
+        )
         for cluster in build_environment(read_project(root), env_name).clusters:
             used = {o["metadata"].get("namespace") for o in cluster.manifests} - {None}
             made = {o["metadata"]["name"] for o in cluster.manifests if o["kind"] == "Namespace"}
@@ -70,18 +79,28 @@ def bench(env_name: str, tools: ClusterTools, base_env: dict[str, str], tmp: Pat
                      f"--context={cluster.name}", "create", "namespace", namespace],
                     check=True, capture_output=True,
                 )  # fmt: skip
-        env = {**base_env, "PULUMI_HOME": str(tmp / env_name / "home"), "KUBECONFIG": str(fleet.kubeconfig)}
+        env = {
+            **base_env,
+            "PULUMI_HOME": str(tmp / env_name / "home"),
+            "KUBECONFIG": str(fleet.kubeconfig),
+        }
         (tmp / env_name / "home").mkdir()
         (tmp / env_name / "home" / "plugins").symlink_to(Path(base_env["PULUMI_HOME"]) / "plugins")
         (tmp / env_name / "state").mkdir()
         timed(["pulumi", "login", f"file://{tmp / env_name / 'state'}"], root, env)
         timed(["pulumi", "stack", "init", env_name], root, env)
         up = timed(["pulumi", "up", "--stack", env_name, "--yes", "--skip-preview"], root, env)
-        preview = timed(["pulumi", "preview", "--stack", env_name, "--expect-no-changes"], root, env)
-        destroy = timed(["pulumi", "destroy", "--stack", env_name, "--yes", "--skip-preview"], root, env)
+        preview = timed(
+            ["pulumi", "preview", "--stack", env_name, "--expect-no-changes"], root, env
+        )
+        destroy = timed(
+            ["pulumi", "destroy", "--stack", env_name, "--yes", "--skip-preview"], root, env
+        )
     finally:
         fleet.stop()
-    print(f"{env_name:8} {len(CONTEXTS[env_name]):>8} {objects:>7} {ready:>9.1f} {up:>7.1f} {preview:>9.1f} {destroy:>9.1f}")
+    print(
+        f"{env_name:8} {len(CONTEXTS[env_name]):>8} {objects:>7} {ready:>9.1f} {up:>7.1f} {preview:>9.1f} {destroy:>9.1f}"
+    )
 
 
 def main() -> None:
@@ -89,7 +108,9 @@ def main() -> None:
     tools = ClusterTools.locate()
     base_env = tools_env()
     os.environ.pop("KUBECONFIG", None)
-    print(f"{'env':8} {'clusters':>8} {'objects':>7} {'ready (s)':>9} {'up (s)':>7} {'no-op (s)':>9} {'destroy':>9}")
+    print(
+        f"{'env':8} {'clusters':>8} {'objects':>7} {'ready (s)':>9} {'up (s)':>7} {'no-op (s)':>9} {'destroy':>9}"
+    )
     with tempfile.TemporaryDirectory(prefix="knstack-cluster-bench-") as tmp:
         for env_name in envs:
             bench(env_name, tools, base_env, Path(tmp))
