@@ -52,7 +52,7 @@ def timed(args: list[str], cwd: Path, env: dict[str, str]) -> float:
 
 def project_copy(tmp: Path) -> Path:
     root = tmp / "project"
-    root.mkdir()
+    root.mkdir(parents=True)
     for name in ("Pulumi.yaml", "__main__.py"):
         shutil.copy2(REPO / name, root / name)
     for folder in ("components", "stacks"):
