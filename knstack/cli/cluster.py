@@ -1,8 +1,9 @@
 """`knstack cluster up|down|status`: local simulated clusters to try knstack without one.
 
 up starts a cluster per kubeconfig context the stacks name (etcd, the Kubernetes control plane
-and kwok, all on 127.0.0.1; see knstack.cluster), installs the CRDs knstack's output needs and
-writes one kubeconfig. down stops them by PID. Exit codes: 0 ok, 1 a cluster failed to start,
+and kwok, all on 127.0.0.1; see knstack.cluster), installs the CRDs knstack's output needs,
+creates the namespaces a gateway's and KEDA's installs would have (keda, ...)
+and writes one kubeconfig. down stops them by PID. Exit codes: 0 ok, 1 a cluster failed to start,
 2 bad input (an unknown stack) or the tools are not built.
 """
 
@@ -49,12 +50,22 @@ def up(
     from knstack.errors import require_extra
 
     require_extra("cryptography", "cluster", "knstack cluster up")
-    from knstack.cluster.fleet import read_fleet, stack_contexts, start_fleet
+    from knstack.cluster.fleet import (
+        create_namespaces,
+        installed_namespaces,
+        read_fleet,
+        stack_contexts,
+        start_fleet,
+    )
     from knstack.cluster.tools import ClusterTools
 
     tools = ClusterTools.locate()
     root = _fleet_dir(directory, project_dir)
-    wanted = list(names or []) or stack_contexts(open_project(project_dir), stack or None)
+    project = open_project(project_dir)
+    wanted = list(names or []) or stack_contexts(project, stack or None)
+    # What the gateway's and KEDA's installs would have made (built before starting anything,
+    # so a broken stack fails fast).
+    namespaces = installed_namespaces(project, stack or None)
     running = {r.name for r in read_fleet(root) if r.running and all(r.running.values())}
     clash = sorted(running & set(wanted))
     if clash:
@@ -72,6 +83,7 @@ def up(
             detach=True,
             on_ready=lambda n: status.console.print(f"✓ {n} ready"),
         )
+    create_namespaces(fleet, namespaces)
     for name, cluster in fleet.clusters.items():
         typer.echo(f"{name}\t{cluster.server}")
     if not quiet():

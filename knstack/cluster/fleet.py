@@ -78,6 +78,33 @@ def start_fleet(
     return fleet
 
 
+def installed_namespaces(
+    project: Project, envs: Iterable[str] | None = None
+) -> dict[str, list[str]]:
+    """Per context: the namespaces the environments' renders write into but do not create,
+    which a real cluster has from its gateway's and KEDA's installs (e.g. gateway-system)."""
+    from knstack.build import build_environment
+
+    wanted: dict[str, set[str]] = {}
+    for env in envs or project.environments():
+        for cluster in build_environment(project, env).clusters:
+            used = {o["metadata"].get("namespace") for o in cluster.manifests} - {None, ""}
+            made = {o["metadata"]["name"] for o in cluster.manifests if o["kind"] == "Namespace"}
+            context = cluster.settings.context or cluster.name
+            wanted.setdefault(context, set()).update(used - made)
+    return {context: sorted(names) for context, names in sorted(wanted.items())}
+
+
+def create_namespaces(fleet: Fleet, namespaces: dict[str, list[str]]) -> None:
+    for context, names in namespaces.items():
+        cluster = fleet.clusters.get(context)
+        if cluster is None:
+            continue
+        for name in names:
+            namespace = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
+            cluster.api().create("/api/v1/namespaces", namespace)
+
+
 @dataclass(frozen=True)
 class ClusterRecord:
     """A cluster of a fleet directory as its state file describes it."""

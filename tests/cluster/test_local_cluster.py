@@ -180,6 +180,12 @@ def test_cluster_cli_up_status_down(tmp_path: Path, capsys: pytest.CaptureFixtur
     [record] = read_fleet(directory)
     try:
         assert record.name == "test-1" and all(record.running.values())
+        # The namespaces test's render writes into but a gateway's and KEDA's installs make.
+        kubectl_test = Kubectl(
+            ClusterTools.locate().binary("kubectl"), directory / "kubeconfig", "test-1"
+        )
+        names = {n["metadata"]["name"] for n in kubectl_test.get("namespaces")["items"]}
+        assert "keda" in names  # the KEDA HTTP add-on's ReferenceGrant lives there
         assert (
             knstack_main(["cluster", "up", "test-1", "--dir", str(directory), "-C", str(REPO)]) == 2
         )
