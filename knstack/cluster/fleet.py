@@ -32,8 +32,15 @@ class Fleet:
         return self.directory / "kubeconfig"
 
     def stop(self) -> None:
+        """Stop every cluster, even when stopping one fails (the first failure is raised)."""
+        failure: BaseException | None = None
         for cluster in self.clusters.values():
-            cluster.stop()
+            try:
+                cluster.stop()
+            except BaseException as err:
+                failure = failure or err
+        if failure is not None:
+            raise failure
 
 
 def stack_contexts(project: Project, envs: Iterable[str] | None = None) -> list[str]:

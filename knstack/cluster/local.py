@@ -122,11 +122,18 @@ class LocalCluster:
         self._save_state()
 
     def stop(self) -> None:
-        """Stop every process this cluster started, newest first, each by its PID."""
+        """Stop every process this cluster started, newest first, each by its PID. A failure
+        to stop one never leaves the others running; the first is raised at the end."""
+        failure: BaseException | None = None
         for proc in reversed(self.started):
-            processes.stop(proc.pid)
+            try:
+                processes.stop(proc.pid)
+            except BaseException as err:
+                failure = failure or err
         self.started.clear()
         self._save_state()
+        if failure is not None:
+            raise failure
 
     def pids(self) -> dict[str, int]:
         return {p.name: p.pid for p in self.started}
