@@ -13,6 +13,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.oracle, run from anywhere
+
 from tests.oracle.agreement import (
     agreement,
     describe,
@@ -40,6 +42,11 @@ def main() -> int:
             "bad-input": judge_all(bad_input_cases(), oracle, config),
         }
     failed = False
+    everything = [o for outcomes in groups.values() for o in outcomes]
+    print(
+        f"all: {len(everything)} cases, agreement {agreement(everything):.2%} "
+        f"({sum(not o.agree for o in everything)} listed or unexplained differences)"
+    )
     for name, outcomes in groups.items():
         left = unexplained(outcomes, known)
         by_entry = Counter(

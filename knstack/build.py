@@ -59,10 +59,15 @@ class EnvironmentBuild:
     clusters: list[ClusterBuild]
     appended: list[tuple[str, LedgerEntry]] = field(default_factory=list)
     ledger_file: Path | None = None
+    # The Knative objects as loaded: policy judges them as written (scope "source").
+    objects: Sequence[LoadedObject] = ()
 
     @property
     def warnings(self) -> list[str]:
         seen: dict[str, None] = {}
+        for loaded in self.objects:
+            for problem in loaded.warnings:
+                seen.setdefault(str(problem), None)
         for cluster in self.clusters:
             for warning in cluster.warnings:
                 seen.setdefault(warning, None)
@@ -281,6 +286,7 @@ def build_objects(
         ledger=resolved.ledger,
         clusters=clusters,
         appended=resolved.appended,
+        objects=objects,
     )
 
 

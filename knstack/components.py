@@ -123,11 +123,11 @@ def _python_objects(
             str(_relative(Path(_defining_file(package, obj) or directory / "__init__.py"), root))
         )
         try:
-            check_object(obj, source, ctx, default_namespace)
+            warnings = check_object(obj, source, ctx, default_namespace)
         except InputError as err:
             problems += err.problems
             continue
-        loaded.append(LoadedObject(obj, source))
+        loaded.append(LoadedObject(obj, source, warnings))
     if problems:
         raise InputError(problems)
     return loaded

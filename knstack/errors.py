@@ -2,13 +2,20 @@
 
 Every problem with user input is a `Problem`; a run that finds any raises `InputError`
 with all of them, so the user fixes everything in one go. The CLI turns `InputError` into
-exit code 2 and never shows a traceback.
+exit code 2 and never shows a traceback. A problem at level WARNING is not raised: it is
+shown and the run goes on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+ERROR = "error"
+# Knative's webhook admits the input, but knstack advises against it (a setting Knative ignores,
+# or one the API server refuses later). Knative's FieldError levels: ErrorLevel, WarningLevel
+# (knative.dev/pkg apis/field_error.go). `knstack check` fails on these (rule knative-ignored).
+WARNING = "warning"
 
 
 @dataclass(frozen=True)
@@ -19,6 +26,7 @@ class Problem:
     file: str | None = None
     obj: str | None = None  # e.g. "Service default/coffee"
     field: str | None = None  # e.g. "spec.traffic[1].percent"
+    level: str = ERROR  # ERROR or WARNING
 
     def __str__(self) -> str:
         where = [part for part in (self.file, self.obj) if part]
@@ -29,7 +37,25 @@ class Problem:
 
     def located(self, *, file: str | None = None, obj: str | None = None) -> Problem:
         """The same problem with the file and object filled in where they were unknown."""
-        return Problem(self.message, self.file or file, self.obj or obj, self.field)
+        return Problem(self.message, self.file or file, self.obj or obj, self.field, self.level)
+
+    @property
+    def is_warning(self) -> bool:
+        return self.level == WARNING
+
+
+def warning(message: str, field: str | None = None) -> Problem:
+    """A problem Knative admits (see WARNING)."""
+    return Problem(message, field=field, level=WARNING)
+
+
+def split_levels(problems: Iterable[Problem]) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings)."""
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for problem in problems:
+        (warnings if problem.is_warning else errors).append(problem)
+    return errors, warnings
 
 
 class KnstackError(Exception):

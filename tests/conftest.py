@@ -12,6 +12,33 @@ SHARED = (REPO.parent / "shared").resolve()
 CORPUS = SHARED / "corpus" / "knative-docs-samples"
 UPSTREAM = SHARED / "upstream"
 
+# The docs samples name images a reader replaces ({username}, <image>); Knative's webhook
+# refuses them as they are ("Failed to parse image reference"), and so does knstack.
+DOCS_PLACEHOLDERS = {
+    "{username}": "example",
+    "{DOCKER_HUB_USERNAME}": "example",
+    "<registry/repository/image:tag>": "registry.example.com/app:1",
+    "<image>": "registry.example.com/app:1",
+}
+
+
+def filled_in(text: str) -> str:
+    """A corpus sample with its placeholder images replaced, as the docs ask a reader to."""
+    for placeholder, value in DOCS_PLACEHOLDERS.items():
+        text = text.replace(placeholder, value)
+    return text
+
+
+def filled_in_corpus(target: Path) -> list[Path]:
+    """Every corpus sample, filled in, written under `target` with its own file name."""
+    target.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for sample in sorted(CORPUS.glob("*.yaml")):
+        path = target / sample.name
+        path.write_text(filled_in(sample.read_text(encoding="utf-8")), encoding="utf-8")
+        paths.append(path)
+    return paths
+
 
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
@@ -25,8 +52,9 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def corpus_files() -> list[Path]:
-    files = sorted(CORPUS.glob("*.yaml"))
+def corpus_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The docs samples with their placeholder images filled in (see `filled_in`)."""
+    files = filled_in_corpus(tmp_path_factory.mktemp("corpus"))
     assert files, f"no corpus samples found in {CORPUS}"
     return files
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from knstack.api.context import ServingContext
 from knstack.api.duration import format_go_duration, parse_go_duration
 from knstack.api.messages import out_of_bounds
-from knstack.errors import Problem
+from knstack.errors import Problem, warning
 from knstack.vocabulary import AUTOSCALING_PREFIX
 
 KPA = "kpa.autoscaling.knative.dev"
@@ -159,7 +159,14 @@ def parse_autoscaling(
 
     for key in sorted(annotations):
         if key.startswith(AUTOSCALING_PREFIX) and key not in KNOWN_KEYS:
-            bad(key, f"unknown autoscaling annotation (known: {', '.join(sorted(_kebab_keys()))})")
+            # Knative admits and ignores keys it does not know: a typo leaves the default.
+            problems.append(
+                warning(
+                    "unknown autoscaling annotation: Knative ignores it "
+                    f"(known: {', '.join(sorted(_kebab_keys()))})",
+                    f"{base}.{annotation_field(key)}",
+                )
+            )
     for setting, keys in SETTING_KEYS.items():
         present = [k for k in keys if k in annotations]
         if len(present) > 1:

@@ -17,7 +17,7 @@ from knstack import limits
 from knstack.api.context import DEFAULT_CONTEXT, ServingContext
 from knstack.api.serving import SERVING_KINDS, ServingObject
 from knstack.api.validation import validate_object
-from knstack.errors import InputError, Problem, field_path
+from knstack.errors import InputError, Problem, field_path, split_levels
 from knstack.vocabulary import SERVING_API_VERSION
 from knstack.yamlconstruct import ScalarTagCache, construct_document
 
@@ -65,6 +65,8 @@ class Source:
 class LoadedObject:
     obj: ServingObject
     source: Source
+    # What Knative admits but knstack advises against (errors.WARNING), located.
+    warnings: tuple[Problem, ...] = ()
 
 
 def read_yaml_documents(text: str, file: str) -> list[tuple[dict[str, Any] | Any, int]]:
@@ -144,12 +146,17 @@ def check_object(
     source: Source,
     ctx: ServingContext = DEFAULT_CONTEXT,
     default_namespace: str | None = None,
-) -> None:
-    """Apply Knative's webhook rules; raise InputError naming file, object and fields."""
+) -> tuple[Problem, ...]:
+    """Apply Knative's webhook rules: raise InputError naming file, object and fields for
+    what Knative refuses; return the warnings (what it admits but knstack advises against)."""
     problems = validate_object(obj, ctx)
-    if problems:
-        ref = obj.ref(default_namespace)
-        raise InputError([p.located(file=str(source), obj=ref) for p in problems])
+    if not problems:
+        return ()
+    ref = obj.ref(default_namespace)
+    errors, warnings = split_levels(p.located(file=str(source), obj=ref) for p in problems)
+    if errors:
+        raise InputError(errors)
+    return tuple(warnings)
 
 
 def load_file(
@@ -184,8 +191,8 @@ def load_text(
         source = Source(file, line)
         try:
             obj = parse_serving_object(doc, source, default_namespace)
-            check_object(obj, source, ctx, default_namespace)
-            loaded.append(LoadedObject(obj, source))
+            warnings = check_object(obj, source, ctx, default_namespace)
+            loaded.append(LoadedObject(obj, source, warnings))
         except InputError as err:
             problems += err.problems
     if problems:

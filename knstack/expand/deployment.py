@@ -188,7 +188,9 @@ def _build_container(
     if port is not None:
         out["readinessProbe"] = _readiness_probe(container.readiness_probe, port)
         if container.liveness_probe is not None:
-            out["livenessProbe"] = _probe_on_port(container.liveness_probe, port)
+            out["livenessProbe"] = _liveness_probe(
+                container.liveness_probe, port, custom_port=_custom_probe_ports(settings)
+            )
         if container.startup_probe is not None:
             out["startupProbe"] = _probe_on_port(container.startup_probe, port)
     elif sidecar:
@@ -212,10 +214,22 @@ def _build_container(
 
 
 def _container_names(rev: RevisionPlan) -> list[str]:
-    containers = rev.template.spec.containers
-    if len(containers) == 1:
-        return [containers[0].name or "user-container"]
-    return [c.name or f"user-container-{i}" for i, c in enumerate(containers)]
+    """knative/serving pkg/apis/serving/v1/revision_defaults.go (applyDefaultContainerNames):
+    one unnamed container is user-container; with several, unnamed ones take user-container-N
+    in order, N counting up past names the user took (init containers' included)."""
+    spec = rev.template.spec
+    containers = spec.containers
+    taken = {c.name for c in [*containers, *(spec.init_containers or [])] if c.name}
+    names: list[str] = []
+    suffix = 0
+    for container in containers:
+        name = container.name or "user-container"
+        if not container.name and (len(containers) > 1 or name in taken):
+            while (name := f"user-container-{suffix}") in taken:
+                suffix += 1
+            suffix += 1
+        names.append(name)
+    return names
 
 
 def _readiness_probe(probe: Probe | None, port: int) -> dict[str, Any]:
@@ -227,6 +241,33 @@ def _readiness_probe(probe: Probe | None, port: int) -> dict[str, Any]:
         # Knative's "aggressive probing" lives in the queue-proxy; the kubelet's fastest is 1s.
         out["periodSeconds"] = 1
     return out
+
+
+def _custom_probe_ports(settings: ClusterSettings) -> bool:
+    """config-features multi-container-probing: Enabled lets probes keep their own port."""
+    flag = settings.stack.serving_context().features.get("multi-container-probing", "")
+    return flag.lower() == "enabled"
+
+
+def _liveness_probe(probe: Probe, port: int, *, custom_port: bool) -> dict[str, Any]:
+    """knative/serving pkg/reconciler/revision/resources/deploy.go (rewriteUserLivenessProbe):
+    an httpGet or tcpSocket liveness probe checks the user port, unless multi-container-probing
+    is enabled and the probe names a port number of its own."""
+    out = _probe_on_port(probe, port)
+    for handler in ("httpGet", "tcpSocket"):
+        if handler in out and not (custom_port and _port_number(out[handler].get("port"))):
+            out[handler] = {**out[handler], "port": port}
+    return out
+
+
+def _port_number(value: Any) -> int:
+    """intstr.IntOrString.IntValue(): a number, a numeric string's number, else 0."""
+    if isinstance(value, int):
+        return value
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
 
 
 def _probe_on_port(probe: Probe, port: int) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from knstack.policy.locate import Location, Locator, parse_source
 from knstack.policy.model import ADVISORY, MANDATORY, CanaryStep, Level, Rule
 from knstack.policy.origin import Origins
 from knstack.policy.registry import all_rules
-from knstack.policy.views import knative_view
+from knstack.policy.views import knative_view, source_view
 from knstack.stack import Project, StackSettings
 from knstack.vocabulary import ref
 
@@ -140,7 +140,11 @@ def check_build(
 
     add(
         evaluate(
-            rules, ctx, knative=knative_view(build.plan), scopes=frozenset({"knative", "release"})
+            rules,
+            ctx,
+            knative=knative_view(build.plan),
+            sources=source_view(build.objects, build.settings.namespace),
+            scopes=frozenset({"knative", "release", "source"}),
         ),
         None,
     )

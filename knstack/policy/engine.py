@@ -66,13 +66,15 @@ def evaluate(
     *,
     manifests: Sequence[Manifest] = (),
     knative: Sequence[Manifest] = (),
-    scopes: frozenset[str] = frozenset({"manifests", "knative", "release"}),
+    sources: Sequence[Manifest] = (),
+    scopes: frozenset[str] = frozenset({"manifests", "knative", "release", "source"}),
 ) -> list[Judgement]:
     """Every rule of the given scopes over the objects of its scope."""
+    by_scope = {"manifests": manifests, "source": sources}
     out: list[Judgement] = []
     for rule in rules:
         if rule.scope not in scopes:
             continue
-        objects = manifests if rule.scope == "manifests" else knative
+        objects = by_scope.get(rule.scope, knative)
         out += judge(rule, objects, ctx)
     return out

@@ -25,8 +25,9 @@ DISABLED: Level = "disabled"
 #   manifests - the rendered objects (what a cluster receives; what CrossGuard sees);
 #   knative   - Knative objects: the resolved plan in `knstack check`, Knative CRs in CrossGuard
 #               (facts the kubernetes backend does not keep, such as containerConcurrency);
-#   release   - a release step (canary percents), given as `CanaryStep`s.
-Scope = Literal["manifests", "knative", "release"]
+#   release   - a release step (canary percents), given as `CanaryStep`s;
+#   source    - the Knative Services, Configurations and Routes as the user wrote them.
+Scope = Literal["manifests", "knative", "release", "source"]
 ANY_KIND = "*"
 
 

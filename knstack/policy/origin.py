@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from knstack.policy.locate import Location, parse_source
-from knstack.policy.objects import DEPLOYMENT, KNATIVE_REVISION, KNATIVE_SERVICE
+from knstack.policy.objects import (
+    DEPLOYMENT,
+    KNATIVE_CONFIGURATION,
+    KNATIVE_REVISION,
+    KNATIVE_ROUTE,
+    KNATIVE_SERVICE,
+)
 from knstack.resolve.model import ConfigurationPlan, RoutePlan, ServingPlan
 from knstack.vocabulary import (
     REVISION_LABEL,
@@ -64,6 +70,12 @@ class Origins:
                 if route
                 else None
             )
+        if key == KNATIVE_CONFIGURATION and (namespace, name_of(subject)) in self._configs:
+            config = self._configs[(namespace, name_of(subject))]
+            return Origin(_config_ref(config), parse_source(config.source), field or None)
+        if key == KNATIVE_ROUTE and (namespace, name_of(subject)) in self._routes:
+            route = self._routes[(namespace, name_of(subject))]
+            return Origin(_route_ref(route), parse_source(route.source), field or None)
         if key == KNATIVE_SERVICE:
             name = name_of(subject)
             if (namespace, name) in self._routes:

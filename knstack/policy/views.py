@@ -9,6 +9,9 @@ backend.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from knstack.api.loader import LoadedObject
 from knstack.api.waivers import waiver_annotations
 from knstack.policy.model import Manifest
 from knstack.resolve.model import ConfigurationPlan, RevisionPlan, ServingPlan
@@ -53,3 +56,16 @@ def revision_object(rev: RevisionPlan, owner: ConfigurationPlan | None) -> Manif
         },
         "spec": rev.template.spec.to_dict(),
     }
+
+
+def source_view(objects: Sequence[LoadedObject], namespace: str | None) -> list[Manifest]:
+    """The Services, Configurations and Routes as loaded (API form, in the environment's
+    `namespace` unless they name one), each once: the newest version of an object whose
+    file keeps its history."""
+    latest: dict[tuple[str, str, str], Manifest] = {}
+    for loaded in objects:
+        doc = loaded.obj.to_dict()
+        meta = doc.setdefault("metadata", {})
+        meta.setdefault("namespace", namespace or "default")
+        latest[(str(doc.get("kind")), str(meta["namespace"]), str(meta.get("name")))] = doc
+    return [latest[key] for key in sorted(latest)]

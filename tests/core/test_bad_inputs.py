@@ -3,12 +3,13 @@ and nothing written (tried as a new user would, with `knstack render -f FILE --o
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from knstack.cli import main
-from tests.core.bad_input_cases import CASES, Case, service
+from tests.core.bad_input_cases import CASES, WARNING_CASES, Case, service
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -29,6 +30,35 @@ def test_bad_input_is_reported_precisely_and_nothing_is_written(
     assert case.message in err
     assert "Traceback" not in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("case", WARNING_CASES, ids=[c.id for c in WARNING_CASES])
+def test_what_knative_admits_renders_with_a_warning_and_fails_the_policy_check(
+    case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Knative's webhook admits these (tests/oracle agrees), so knstack renders them; the
+    warning names file, object and field, and `knstack check` fails on rule serving-warnings."""
+    source = tmp_path / f"{case.id}.yaml"
+    source.write_text(case.yaml, encoding="utf-8")
+    out = tmp_path / "out"
+
+    code = main(["render", "-f", str(source), "--out", str(out)])
+
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "warning:" in err
+    assert str(source) in err and case.obj in err
+    assert f"field {case.field}:" in err
+    assert case.message in err
+    assert out.is_dir()
+
+    code = main(["check", "-f", str(source), "--format", "json"])
+    captured = capsys.readouterr()
+    assert code == 1, captured.err
+    findings = json.loads(captured.out)["findings"]
+    ours = [f for f in findings if f["rule"] == "serving-warnings"]
+    assert [f["field"] for f in ours] == [case.field]
+    assert case.message in ours[0]["message"]
 
 
 def test_there_are_at_least_forty_distinct_bad_inputs() -> None:

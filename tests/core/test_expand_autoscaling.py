@@ -132,7 +132,7 @@ spec:
         autoscaling.knative.dev/min-scale: "2"
         autoscaling.knative.dev/initial-scale: "3"
     spec:
-      containers: [{image: x}]
+      containers: [{image: registry.example.com/app:1}]
 """
     build = build_yaml(tmp_path, text)
     objects = manifests_by_key(build)

@@ -99,10 +99,8 @@ def test_ledger_file_round_trips_and_is_written_atomically(tmp_path: Path) -> No
         load_ledger(path, "prod")
 
 
-def test_multi_document_history_names_revisions_in_order(shared_dir: Path) -> None:
-    sample = (
-        shared_dir / "corpus/knative-docs-samples/serving__tag-header-based-routing__sample.yaml"
-    )
+def test_multi_document_history_names_revisions_in_order(corpus_files: list[Path]) -> None:
+    [sample] = [p for p in corpus_files if p.stem == "serving__tag-header-based-routing__sample"]
     objects = load_text(sample.read_text(), str(sample))
     result = resolve(objects, RevisionLedger(environment="files"), default_namespace="default")
     entries = result.ledger.entries("default/tag-header")

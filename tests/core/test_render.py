@@ -119,11 +119,9 @@ def test_json_format_writes_the_same_objects(example_project: Path, tmp_path: Pa
 
 
 def test_files_render_to_stdout_when_no_out_is_given(
-    shared_dir: Path, capsys: pytest.CaptureFixture[str]
+    corpus_files: list[Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    sample = (
-        shared_dir / "corpus/knative-docs-samples/serving__hello-world__helloworld-go__service.yaml"
-    )
+    [sample] = [p for p in corpus_files if p.stem == "serving__hello-world__helloworld-go__service"]
     assert main(["render", "-f", str(sample)]) == 0
     docs = list(yaml.safe_load_all(capsys.readouterr().out))
     assert [(d["kind"], d["metadata"]["name"]) for d in docs] == [

@@ -21,7 +21,7 @@ from knstack.build import build_environment, build_files
 from knstack.errors import InputError
 from knstack.render.writer import rendered_files, stream
 from knstack.stack import find_project
-from tests.conftest import CORPUS, KEDA_HTTP_ADD_ON, REPO
+from tests.conftest import KEDA_HTTP_ADD_ON, REPO, filled_in_corpus
 
 PINS = Path(__file__).with_name("render_pins.json")
 ENVIRONMENTS = ("test", "staging", "prod", "lab")
@@ -81,8 +81,8 @@ def _ingress_renders_without_add_on(root: Path) -> Iterator[tuple[str, str]]:
             )
 
 
-def _sample_renders() -> Iterator[tuple[str, str]]:
-    for sample in sorted(CORPUS.glob("*.yaml")):
+def _sample_renders(root: Path) -> Iterator[tuple[str, str]]:
+    for sample in filled_in_corpus(root):
         for backend in BACKENDS:
             build = build_files([sample], backend=backend)
             yield f"sample {sample.stem} backend {backend}", _digest({"stream": stream(build)})
@@ -95,7 +95,7 @@ def _renders(root: Path) -> dict[str, str]:
         [
             *_environment_renders(plain),
             *_ingress_renders_without_add_on(without),
-            *_sample_renders(),
+            *_sample_renders(root / "corpus"),
         ]
     )
 

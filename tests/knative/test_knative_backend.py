@@ -218,7 +218,7 @@ def test_a_name_knative_cannot_take_as_byo_name_is_rejected() -> None:
     name = "a" * 60  # the ledger shortens <name>-00001 past 63 characters, losing the prefix
     text = (
         f"apiVersion: serving.knative.dev/v1\nkind: Configuration\nmetadata: {{name: "
-        f"{name}}}\nspec:\n  template:\n    spec:\n      containers: [{{image: x}}]\n"
+        f"{name}}}\nspec:\n  template:\n    spec:\n      containers: [{{image: registry.example.com/app:1}}]\n"
     )
     with pytest.raises(InputError) as caught:
         render(text, file="long.yaml")

@@ -215,6 +215,12 @@ MUTATIONS: dict[str, Mutation] = {
     "image-empty": _on_container(_set(("image",), "")),
     "image-bad": _on_container(_set(("image",), "Registry/Shop::1")),
     "image-digest": _on_container(_set(("image",), "registry.example.com/shop@sha256:" + "a" * 64)),
+    "image-placeholder": _on_container(_set(("image",), "docker.io/{username}/shop")),
+    "image-registry-port": _on_container(_set(("image",), "localhost:5000/shop:1")),
+    "image-short-repository": _on_container(_set(("image",), "x")),
+    "image-tag-and-digest": _on_container(
+        _set(("image",), "registry.example.com/shop:1@sha256:" + "b" * 64)
+    ),
     "container-name": _on_container(_set(("name",), "app")),
     "container-name-bad": _on_container(_set(("name",), "App_1")),
     "lifecycle": _on_container(_set(("lifecycle",), {"preStop": {"exec": {"command": ["x"]}}})),

@@ -31,10 +31,6 @@ from tests.oracle.judges import find_oracle, knstack_verdict
 # - ports: knstack writes the default protocol TCP explicitly.
 IGNORED_LABELS = ("serving.knative.dev/deployment-hash", "serving.knative.dev/revisionUID")
 CONTAINER_FIELDS = ("image", "env", "envFrom", "resources", "volumeMounts", "livenessProbe")
-# Open: Knative points an httpGet/tcpSocket liveness probe at the user port unless
-# multi-container-probing is enabled (pkg/reconciler/revision/resources/deploy.go,
-# rewriteUserLivenessProbe); knstack keeps the port the user wrote.
-OPEN_GAPS = {"probe-liveness-other-port": "livenessProbe"}
 
 
 def _ports(ports: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
@@ -64,11 +60,9 @@ def _differences(case: Case, built: dict[str, Any], manifests: list[dict[str, An
     )
     user = [c for c in want_pod["containers"] if c["name"] != "queue-proxy"]
     compare("containers", [c["name"] for c in user], [c["name"] for c in got_pod["containers"]])
-    skipped = {OPEN_GAPS[m] for m in case.mutations if m in OPEN_GAPS}
     for knative_c, knstack_c in zip(user, got_pod["containers"], strict=False):
         for field in CONTAINER_FIELDS:
-            if field not in skipped:
-                compare(field, knative_c.get(field) or None, knstack_c.get(field) or None)
+            compare(field, knative_c.get(field) or None, knstack_c.get(field) or None)
         compare("ports", _ports(knative_c.get("ports")), _ports(knstack_c.get("ports")))
     if "hpa" in built:
         hpas = [m for m in manifests if m["kind"] == "HorizontalPodAutoscaler"]

@@ -503,4 +503,34 @@ CASES: list[Case] = [
         lambda e: [*e.manifests(), _stray_service()],
         [("Service coffee-shop/stray", "spec.selector", "selects no pods")],
     ),
+    Case(
+        "serving-warnings",
+        lambda e: [e.ksvc("coffee"), e.ksvc("tea")],
+        lambda e: [
+            _with(
+                e.ksvc("coffee"),
+                lambda s: s["spec"]["template"]["metadata"]["annotations"].update(
+                    {"autoscaling.knative.dev/minscale": "1"}
+                ),
+            ),
+            _with(
+                e.ksvc("tea"),
+                lambda s: s["metadata"]
+                .setdefault("labels", {})
+                .update({"networking.knative.dev/visibility": "internal"}),
+            ),
+        ],
+        [
+            (
+                "Service coffee-shop/coffee",
+                'spec.template.metadata.annotations["autoscaling.knative.dev/minscale"]',
+                "unknown autoscaling annotation: Knative ignores it",
+            ),
+            (
+                "Service coffee-shop/tea",
+                'metadata.labels["networking.knative.dev/visibility"]',
+                "with 'internal' the route is public",
+            ),
+        ],
+    ),
 ]

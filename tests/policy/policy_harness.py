@@ -60,6 +60,8 @@ def check_path(rule_id: str, objects: Sequence[Manifest], setup: Setup) -> list[
     ctx = setup.context()
     if rule.scope == "manifests":
         return evaluate([rule], ctx, manifests=objects)
+    if rule.scope == "source":
+        return evaluate([rule], ctx, sources=objects)
     return evaluate([rule], ctx, knative=objects)
 
 

@@ -16,7 +16,7 @@ from knstack.api.validation.names import (
     qualified_key_error,
 )
 from knstack.api.waivers import WAIVE_PREFIX, validate_waivers
-from knstack.errors import Problem
+from knstack.errors import Problem, warning
 from knstack.vocabulary import (
     AUTOSCALING_PREFIX,
     PROGRESS_DEADLINE_ANNOTATION,
@@ -25,6 +25,7 @@ from knstack.vocabulary import (
 )
 
 CLUSTER_LOCAL = "cluster-local"
+IGNORED = "Knative admits and ignores this here"
 QUEUE_SIDECAR_PREFIX = "queue.sidecar.serving.knative.dev/"
 
 _QUEUE_SIDECAR_KEYS = {
@@ -69,12 +70,12 @@ def validate_object_metadata(
             key.startswith((QUEUE_SIDECAR_PREFIX, KNSTACK_PREFIX))
             or key == PROGRESS_DEADLINE_ANNOTATION
         ):
-            problems.append(Problem("is only accepted on spec.template.metadata", field=where))
+            problems.append(warning(f"{IGNORED}: it is read on spec.template.metadata", where))
         elif key == ROLLOUT_DURATION_ANNOTATION:
             if not routable:
-                problems.append(Problem("is only accepted on a Service or a Route", field=where))
+                problems.append(warning(f"{IGNORED}: it is read on a Service or a Route", where))
             else:
-                problems += _duration(annotations[key], where, minimum=0.0)
+                problems += _rollout_duration(annotations[key], where)
     return problems
 
 
@@ -96,10 +97,7 @@ def validate_template_metadata(
             problems.append(Problem(err, field=f"{base}.name"))
     if meta.namespace is not None:
         problems.append(
-            Problem(
-                "must not be set: a revision lives in its parent's namespace",
-                field=f"{base}.namespace",
-            )
+            warning(f"{IGNORED}: a revision lives in its parent's namespace", f"{base}.namespace")
         )
     problems += _labels(meta, base, routable=False)
     annotations = meta.annotations or {}
@@ -113,13 +111,11 @@ def validate_template_metadata(
         elif key == PROGRESS_DEADLINE_ANNOTATION:
             problems += _duration(annotations[key], where, minimum=1e-9)
         elif key.startswith(QUEUE_SIDECAR_PREFIX) and key not in _QUEUE_SIDECAR_KEYS:
-            problems.append(Problem(_unknown_serving_key(key, _QUEUE_SIDECAR_KEYS), field=where))
+            problems.append(warning(_unknown_serving_key(key, _QUEUE_SIDECAR_KEYS), where))
         elif key.startswith(QUEUE_SIDECAR_PREFIX):
             problems += _queue_sidecar_value(key, annotations[key], where)
         elif key == ROLLOUT_DURATION_ANNOTATION:
-            problems.append(
-                Problem("is only accepted on the Service or Route metadata", field=where)
-            )
+            problems.append(warning(f"{IGNORED}: it is read on a Service or a Route", where))
     return problems
 
 
@@ -130,13 +126,15 @@ def _labels(meta: ObjectMeta, base: str, *, routable: bool) -> list[Problem]:
         if err := qualified_key_error(key) or label_value_error(value):
             problems.append(Problem(err, field=where))
         elif key == VISIBILITY_LABEL:
+            # knative/serving pkg/reconciler/route/resources/labels.go: only cluster-local
+            # counts, on a Service or Route; anything else leaves the route public.
             if not routable:
-                problems.append(Problem("is only meaningful on a Service or a Route", field=where))
+                problems.append(warning(f"{IGNORED}: it is read on a Service or a Route", where))
             elif value != CLUSTER_LOCAL:
                 problems.append(
-                    Problem(
-                        f"invalid value {value!r}: the only accepted value is {CLUSTER_LOCAL!r}",
-                        field=where,
+                    warning(
+                        f"Knative reads only {CLUSTER_LOCAL!r}; with {value!r} the route is public",
+                        where,
                     )
                 )
     return problems
@@ -175,5 +173,14 @@ def _queue_sidecar_value(key: str, raw: str, where: str) -> list[Problem]:
     return []
 
 
+def _rollout_duration(raw: str, where: str) -> list[Problem]:
+    """knative/serving pkg/apis/serving/metadata_validation.go
+    (ValidateRolloutDurationAnnotation): a Go duration, whole seconds, not negative."""
+    problems = _duration(raw, where, minimum=0.0)
+    if not problems and parse_go_duration(raw) != round(parse_go_duration(raw)):
+        problems.append(Problem(f"rollout-duration={raw} is not at second precision", field=where))
+    return problems
+
+
 def _unknown_serving_key(key: str, allowed: set[str]) -> str:
-    return f"{key!r} is not an annotation Knative accepts here (accepted: {', '.join(sorted(allowed))})"
+    return f"{IGNORED}: it is not a key Knative knows (known: {', '.join(sorted(allowed))})"

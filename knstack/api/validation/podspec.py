@@ -6,13 +6,14 @@ from knstack.api.context import ServingContext
 from knstack.api.core import DISALLOWED_CONTAINER_FIELDS, Container, Probe, Volume
 from knstack.api.messages import out_of_bounds
 from knstack.api.serving import RevisionSpec
+from knstack.api.validation.image_ref import image_reference_error
 from knstack.api.validation.k8s_fields import check_container_fields, check_pod_fields
 from knstack.api.validation.names import (
     dns1123_label_error,
     dns1123_subdomain_error,
     env_name_error,
 )
-from knstack.errors import Problem
+from knstack.errors import ERROR, WARNING, Problem
 
 RESERVED_PORTS = frozenset({8012, 8013, 8022, 9090, 9091, 8008})
 RESERVED_CONTAINER_NAME = "queue-proxy"
@@ -105,8 +106,8 @@ def user_port(spec: RevisionSpec) -> tuple[int, str]:
 def validate_revision_spec(spec: RevisionSpec, ctx: ServingContext, base: str) -> list[Problem]:
     problems: list[Problem] = []
 
-    def bad(message: str, where: str) -> None:
-        problems.append(Problem(message, field=f"{base}.{where}"))
+    def bad(message: str, where: str, level: str = ERROR) -> None:
+        problems.append(Problem(message, field=f"{base}.{where}", level=level))
 
     if not spec.containers:
         bad("missing field(s)", "containers")  # Knative: apis.ErrMissingField
@@ -229,7 +230,9 @@ def _check_container(
         if container.name == RESERVED_CONTAINER_NAME:
             bad(f"{RESERVED_CONTAINER_NAME!r} is reserved for Knative's sidecar", f"{where}.name")
         elif err := dns1123_label_error(container.name):
-            bad(err, f"{where}.name")
+            # Knative's webhook admits it; the API server refuses the Deployment it makes
+            # (kubernetes pkg/apis/core/validation/validation.go, validateContainers).
+            bad(f"{err}; the API server will refuse the revision's pods", f"{where}.name", WARNING)
         elif container.name in names:
             bad(
                 f"duplicate container name {container.name!r} (also at {names[container.name]})",
@@ -239,6 +242,8 @@ def _check_container(
             names[container.name] = where
     if not container.image:
         bad("missing field(s)", f"{where}.image")  # Knative: apis.ErrMissingField
+    elif err := image_reference_error(container.image):
+        bad(err, f"{where}.image")
     for attr in DISALLOWED_CONTAINER_FIELDS:
         if getattr(container, attr) is not None:
             bad("is not allowed by Knative", f"{where}.{_CAMEL[attr]}")
@@ -252,7 +257,13 @@ def _check_container(
                 f"{env.name!r} is reserved: Knative sets it for every revision", f"{env_where}.name"
             )
         if env.value is not None and env.value_from is not None:
-            bad("set either value or valueFrom, not both", env_where)
+            # Admitted by Knative's webhook, refused by the API server (validateEnvVarValueFrom).
+            bad(
+                "set either value or valueFrom, not both; the API server will refuse the "
+                "revision's pods",
+                env_where,
+                WARNING,
+            )
         source = env.value_from
         if source is not None:
             set_sources = [

@@ -1,6 +1,7 @@
 """The rule catalogue, one module per concern; importing a module registers its rules."""
 
 from knstack.policy.rules import (  # noqa: F401  (imported for their registrations)
+    admission,
     availability,
     canary,
     hygiene,
@@ -25,4 +26,5 @@ CONCERNS = (
     "availability",
     "canary",
     "hygiene",
+    "admission",
 )
