@@ -8,6 +8,7 @@ older camelCase alias that is still accepted. `Autoscaling` is the typed view of
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass, fields
 
@@ -160,13 +161,7 @@ def parse_autoscaling(
     for key in sorted(annotations):
         if key.startswith(AUTOSCALING_PREFIX) and key not in KNOWN_KEYS:
             # Knative admits and ignores keys it does not know: a typo leaves the default.
-            problems.append(
-                warning(
-                    "unknown autoscaling annotation: Knative ignores it "
-                    f"(known: {', '.join(sorted(_kebab_keys()))})",
-                    f"{base}.{annotation_field(key)}",
-                )
-            )
+            problems.append(warning(_unknown_key_message(key), f"{base}.{annotation_field(key)}"))
     for setting, keys in SETTING_KEYS.items():
         present = [k for k in keys if k in annotations]
         if len(present) > 1:
@@ -205,6 +200,13 @@ def parse_autoscaling(
 
     view = Autoscaling(**{("klass" if k == "class" else k): v for k, v in values.items()})  # type: ignore[arg-type]
     return view, problems
+
+
+def _unknown_key_message(key: str) -> str:
+    known = sorted(_kebab_keys())
+    close = difflib.get_close_matches(key.removeprefix(AUTOSCALING_PREFIX), known, n=1)
+    hint = f"did you mean {AUTOSCALING_PREFIX}{close[0]}? " if close else ""
+    return f"unknown autoscaling annotation: Knative ignores it ({hint}known: {', '.join(known)})"
 
 
 def _kebab_keys() -> list[str]:

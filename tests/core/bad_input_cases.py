@@ -431,7 +431,7 @@ WARNING_CASES = [
         "autoscaling-typo",
         annotated(A + "minscale", "1"),
         f'spec.template.metadata.annotations["{A}minscale"]',
-        "unknown autoscaling annotation",
+        f"Knative ignores it (did you mean {A}min-scale?",
     ),
     Case(
         "rollout-on-template",
