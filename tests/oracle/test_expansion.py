@@ -1,5 +1,6 @@
 """Field by field: for Services both judges admit, knstack's Kubernetes backend must make what
-Knative's builders make (tools/knative-oracle: MakeRevision, MakeDeployment, MakePA, MakeHPA),
+Knative's builders make (tools/knative-oracle: MakeRevision, MakeDeployment, MakePA, MakeHPA,
+and the route's host),
 apart from the differences by design listed once below with their reason."""
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from typing import Any
 import pytest
 import yaml
 
-from knstack.build import build_files
+from knstack.build import EnvironmentBuild, build_files
 from knstack.errors import InputError
+from knstack.expand.routing.hosts import cluster_local_host, default_host
+from knstack.stack.settings import StackSettings
 from tests.oracle.generator import Case, sample_cases
 from tests.oracle.judges import find_oracle, knstack_verdict
 
@@ -72,6 +75,20 @@ def _differences(case: Case, built: dict[str, Any], manifests: list[dict[str, An
     return found
 
 
+def _host_differences(case: Case, built: dict[str, Any], build: EnvironmentBuild) -> list[str]:
+    """The route's host (MakeRoute, then domains.DomainNameFromTemplate)."""
+    [route] = build.plan.routes
+    cluster = build.clusters[0].settings
+    host = (
+        cluster_local_host(route.name, route.namespace)
+        if route.cluster_local
+        else default_host(route, cluster.domain)
+    )
+    if built.get("hosts") != [host]:
+        return [f"{case.id}: hosts: Knative {built.get('hosts')!r}, knstack {[host]!r}"]
+    return []
+
+
 @pytest.fixture(scope="module")
 def admitted_services() -> list[Case]:
     return [
@@ -87,7 +104,16 @@ def test_accepted_services_expand_as_knative_builds_them(
     oracle = find_oracle()
     assert oracle is not None, "knative-oracle is not built (scripts/bootstrap-tools.sh tests)"
     stream = yaml.safe_dump_all([c.document for c in admitted_services], sort_keys=False)
-    run = subprocess.run([str(oracle)], input=stream, capture_output=True, text=True, check=True)
+    # Knative's hosts under the domain knstack's default settings use.
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"config-domain": {StackSettings().domain: ""}}))
+    run = subprocess.run(
+        [str(oracle), "-config", str(config)],
+        input=stream,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     answers = [json.loads(line) for line in run.stdout.splitlines()]
     differences: list[str] = []
     compared = 0
@@ -98,10 +124,11 @@ def test_accepted_services_expand_as_knative_builds_them(
         source = tmp_path / f"case-{index}.yaml"
         source.write_text(yaml.safe_dump(case.document), encoding="utf-8")
         try:
-            manifests = build_files([source]).clusters[0].manifests
+            build = build_files([source])
         except InputError:
             continue  # traffic naming a revision knstack's ledger does not hold
         compared += 1
-        differences += _differences(case, answer["built"], manifests)
+        differences += _differences(case, answer["built"], build.clusters[0].manifests)
+        differences += _host_differences(case, answer["built"], build)
     assert compared >= 50
     assert differences == []
