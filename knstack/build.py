@@ -19,6 +19,7 @@ from knstack.expand import Manifest, expand
 from knstack.expand.platform import CRD_NAMES
 from knstack.ledger import LedgerEntry, RevisionLedger, ledger_path, load_ledger
 from knstack.resolve import ServingPlan, resolve
+from knstack.resolve.defaults import apply_defaults
 from knstack.resolve.model import RevisionPlan
 from knstack.stack import (
     Environment,
@@ -256,7 +257,10 @@ def build_objects(
         standby=standby,
         record_templates=record_templates,
     )
-    plans: list[tuple[PlanKey, ServingPlan]] = [((traffic_overrides, standby), resolved.plan)]
+    config = settings.knative.config
+    plans: list[tuple[PlanKey, ServingPlan]] = [
+        ((traffic_overrides, standby), apply_defaults(resolved.plan, config))
+    ]
     clusters = []
     for cluster in settings.clusters:
         cluster_settings = effective_cluster_settings(env, settings, cluster)
@@ -266,14 +270,15 @@ def build_objects(
         )
         plan = next((p for k, p in plans if k == key), None)
         if plan is None:  # resolving is cheap; the ledger already holds every template
-            plan = resolve(
+            resolved_again = resolve(
                 objects,
                 resolved.ledger,
                 default_namespace=settings.namespace,
                 traffic_overrides=key[0],
                 standby=key[1],
                 record_templates=record_templates,
-            ).plan
+            )
+            plan = apply_defaults(resolved_again.plan, config)
             plans.append((key, plan))
         expansion = expand(plan, cluster_settings)
         clusters.append(
@@ -282,7 +287,7 @@ def build_objects(
     return EnvironmentBuild(
         environment=env,
         settings=settings,
-        plan=_with_every_revision(resolved.plan, [p for _, p in plans[1:]]),
+        plan=_with_every_revision(plans[0][1], [p for _, p in plans[1:]]),
         ledger=resolved.ledger,
         clusters=clusters,
         appended=resolved.appended,

@@ -12,7 +12,7 @@ import difflib
 import math
 from dataclasses import dataclass, fields
 
-from knstack.api.context import ServingContext
+from knstack.api.context import DEFAULT_CONTEXT, ServingContext
 from knstack.api.duration import format_go_duration, parse_go_duration
 from knstack.api.messages import out_of_bounds
 from knstack.errors import Problem, warning
@@ -151,7 +151,7 @@ def parse_autoscaling(
     annotations: dict[str, str], ctx: ServingContext | None = None, base: str = "metadata"
 ) -> tuple[Autoscaling, list[Problem]]:
     """Parse and validate the autoscaling annotations (Knative annotation_validation.go)."""
-    ctx = ctx or ServingContext()
+    ctx = ctx or DEFAULT_CONTEXT
     problems: list[Problem] = []
     values: dict[str, object] = {}
 

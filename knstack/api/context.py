@@ -8,7 +8,7 @@ the Knative webhook of that environment would.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from knstack.api.configmaps import FEATURE_DEFAULTS, FLAG_VALUES, ServingConfig
 
@@ -26,21 +26,23 @@ _CONTEXT_CACHE_SIZE = 64
 class ServingContext:
     """What the webhook of one environment allows, and the defaults it applies."""
 
-    features: dict[str, str] = field(default_factory=lambda: dict(FEATURE_DEFAULTS))
+    # No defaults here: Knative's live in the ConfigMap models (knstack.api.configmaps), and
+    # DEFAULT_CONTEXT below is derived from them.
+    features: dict[str, str]
     # config-defaults
-    revision_timeout_seconds: int = 300
-    max_revision_timeout_seconds: int = 600
-    container_concurrency: int = 0
-    container_concurrency_max_limit: int = 1000
-    allow_container_concurrency_zero: bool = True
+    revision_timeout_seconds: int
+    max_revision_timeout_seconds: int
+    container_concurrency: int
+    container_concurrency_max_limit: int
+    allow_container_concurrency_zero: bool
     # config-autoscaler
-    allow_zero_initial_scale: bool = False
-    initial_scale: int = 1
-    max_scale_limit: int = 0
-    container_concurrency_target_default: float = 100.0
-    container_concurrency_target_percentage: float = 70.0
-    requests_per_second_target_default: float = 200.0
-    enable_scale_to_zero: bool = True
+    allow_zero_initial_scale: bool
+    initial_scale: int
+    max_scale_limit: int
+    container_concurrency_target_default: float
+    container_concurrency_target_percentage: float
+    requests_per_second_target_default: float
+    enable_scale_to_zero: bool
 
     @classmethod
     def from_config(cls, config: ServingConfig) -> ServingContext:

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from knstack.api.core import Container, Probe, ResourceRequirements, SecurityContext
-from knstack.api.duration import parse_go_duration
 from knstack.api.validation.podspec import serving_container_index, user_port
 from knstack.expand.labels import (
     object_meta,
@@ -25,15 +24,12 @@ from knstack.resolve.model import RevisionPlan
 from knstack.stack.settings import ClusterSettings
 from knstack.vocabulary import (
     DEFAULT_CONTAINER_ANNOTATION,
-    PROGRESS_DEADLINE_ANNOTATION,
     RESTRICTED_CONTAINER_SECURITY,
     RESTRICTED_POD_SECURITY,
     REVISION_LABEL,
 )
 
 USER_PORT_NAME = "user-port"
-DEFAULT_TIMEOUT_SECONDS = 300
-DEFAULT_PROGRESS_DEADLINE_SECONDS = 600
 # Pod spec fields copied as the user wrote them (feature-flagged ones were validated).
 _COPIED_POD_FIELDS = (
     "service_account_name",
@@ -63,7 +59,7 @@ def build_revision_deployment(
     if replicas is not None:
         spec["replicas"] = replicas
     spec["selector"] = {"matchLabels": revision_selector(rev)}
-    spec["progressDeadlineSeconds"] = _progress_deadline(rev)
+    spec["progressDeadlineSeconds"] = rev.effective.progress_deadline_seconds
     spec["revisionHistoryLimit"] = 0
     spec["strategy"] = {
         "type": "RollingUpdate",
@@ -75,7 +71,7 @@ def build_revision_deployment(
             "annotations": sorted_map(
                 {
                     **revision_annotations(rev, keep_autoscaling=False),
-                    DEFAULT_CONTAINER_ANNOTATION: _container_names(rev)[
+                    DEFAULT_CONTAINER_ANNOTATION: rev.effective.container_names[
                         serving_container_index(rev.template.spec)
                     ],
                 }
@@ -98,7 +94,7 @@ def build_revision_deployment(
 
 def build_pod_spec(rev: RevisionPlan, settings: ClusterSettings) -> dict[str, Any]:
     spec = rev.template.spec
-    names = _container_names(rev)
+    names = rev.effective.container_names
     serving = serving_container_index(spec)
     port, _ = user_port(spec)
     volume_kinds = {v.name: v for v in spec.volumes or []}
@@ -144,7 +140,7 @@ def build_pod_spec(rev: RevisionPlan, settings: ClusterSettings) -> dict[str, An
         if spec.automount_service_account_token is not None
         else False
     )
-    pod["terminationGracePeriodSeconds"] = spec.timeout_seconds or DEFAULT_TIMEOUT_SECONDS
+    pod["terminationGracePeriodSeconds"] = rev.effective.timeout_seconds
     pod["securityContext"] = _merge(
         RESTRICTED_POD_SECURITY, spec.security_context.to_dict() if spec.security_context else {}
     )
@@ -211,25 +207,6 @@ def _build_container(
     )
     out["securityContext"] = _container_security(container.security_context)
     return out
-
-
-def _container_names(rev: RevisionPlan) -> list[str]:
-    """knative/serving pkg/apis/serving/v1/revision_defaults.go (applyDefaultContainerNames):
-    one unnamed container is user-container; with several, unnamed ones take user-container-N
-    in order, N counting up past names the user took (init containers' included)."""
-    spec = rev.template.spec
-    containers = spec.containers
-    taken = {c.name for c in [*containers, *(spec.init_containers or [])] if c.name}
-    names: list[str] = []
-    suffix = 0
-    for container in containers:
-        name = container.name or "user-container"
-        if not container.name and (len(containers) > 1 or name in taken):
-            while (name := f"user-container-{suffix}") in taken:
-                suffix += 1
-            suffix += 1
-        names.append(name)
-    return names
 
 
 def _readiness_probe(probe: Probe | None, port: int) -> dict[str, Any]:
@@ -329,11 +306,6 @@ def _default_anti_affinity(rev: RevisionPlan) -> dict[str, Any]:
             ]
         }
     }
-
-
-def _progress_deadline(rev: RevisionPlan) -> int:
-    raw = (rev.template.metadata.annotations or {}).get(PROGRESS_DEADLINE_ANNOTATION)
-    return int(parse_go_duration(raw)) if raw else DEFAULT_PROGRESS_DEADLINE_SECONDS
 
 
 def _api_name(attr: str) -> str:

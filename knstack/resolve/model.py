@@ -15,6 +15,18 @@ from knstack.api.serving import RevisionTemplateSpec
 
 
 @dataclass(frozen=True)
+class RevisionDefaults:
+    """What Knative fills in before its builders run (SetDefaults, then the reconciler's
+    config), computed once per revision by `knstack.resolve.defaults.apply_defaults`."""
+
+    timeout_seconds: int  # spec.timeoutSeconds, else config-defaults revision-timeout-seconds
+    # serving.knative.dev/progress-deadline, else config-deployment progress-deadline
+    progress_deadline_seconds: int
+    container_concurrency: int  # spec.containerConcurrency, else config-defaults
+    container_names: tuple[str, ...]  # each container's name, unnamed ones defaulted
+
+
+@dataclass(frozen=True)
 class RevisionPlan:
     name: str
     namespace: str
@@ -24,6 +36,14 @@ class RevisionPlan:
     digest: str
     template: RevisionTemplateSpec
     source: str  # file (and line) the configuration came from, for messages
+    defaults: RevisionDefaults | None = None  # set by the defaulting step
+
+    @property
+    def effective(self) -> RevisionDefaults:
+        """The defaulted settings builders read (never a default of their own)."""
+        if self.defaults is None:
+            raise RuntimeError(f"{self.ref} was not defaulted (knstack.resolve.defaults)")
+        return self.defaults
 
     @cached_property
     def autoscaling(self) -> Autoscaling:

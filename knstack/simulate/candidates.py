@@ -20,7 +20,6 @@ from knstack.expand.autoscaling import fixed_replicas
 from knstack.expand.autoscaling.hpa import DEFAULT_CPU_UTILIZATION
 from knstack.expand.autoscaling.keda_http import (
     RPS_TARGET_UTILIZATION_PERCENT,
-    container_concurrency,
     kpa_target,
     min_replicas,
     scaledown_period,
@@ -98,7 +97,7 @@ def _initial_scale(scaling: Autoscaling, config: AutoscalerConfig) -> int:
 def pod_concurrency(rev: RevisionPlan, ctx: ServingContext) -> float:
     """What one pod serves at once: containerConcurrency when set (a hard limit), else
     the KPA's total per-pod value (concurrency default 100)."""
-    cc = container_concurrency(rev, ctx)
+    cc = rev.effective.container_concurrency
     return float(cc) if cc else ctx.container_concurrency_target_default
 
 

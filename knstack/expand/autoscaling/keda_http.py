@@ -68,7 +68,7 @@ def kpa_target(rev: RevisionPlan, ctx: ServingContext) -> float:
         )
         percent = scaling.target_utilization_percentage or RPS_TARGET_UTILIZATION_PERCENT
     else:
-        cc = container_concurrency(rev, ctx)
+        cc = rev.effective.container_concurrency
         total = float(cc) if cc else ctx.container_concurrency_target_default
         if scaling.target is not None:
             total = min(scaling.target, cc) if cc else scaling.target
@@ -76,11 +76,6 @@ def kpa_target(rev: RevisionPlan, ctx: ServingContext) -> float:
             scaling.target_utilization_percentage or ctx.container_concurrency_target_percentage
         )
     return max(0.01, total * percent / 100)
-
-
-def container_concurrency(rev: RevisionPlan, ctx: ServingContext) -> int:
-    value = rev.template.spec.container_concurrency
-    return ctx.container_concurrency if value is None else value
 
 
 def scaledown_period(rev: RevisionPlan) -> int:
