@@ -13,9 +13,10 @@ from typing import Any
 
 from knstack.api.loader import LoadedObject, load_files
 from knstack.api.serving import Service, TrafficTarget
-from knstack.components import load_components, load_platform
+from knstack.components import load_components, load_environment_settings
 from knstack.errors import InputError, Problem
 from knstack.expand import Manifest, expand
+from knstack.expand.order import ordered
 from knstack.expand.platform import CRD_NAMES
 from knstack.ledger import LedgerEntry, RevisionLedger, ledger_path, load_ledger
 from knstack.resolve import ServingPlan, resolve
@@ -26,7 +27,6 @@ from knstack.stack import (
     Project,
     StackSettings,
     effective_cluster_settings,
-    load_environment,
 )
 from knstack.stack.crdfiles import with_crd_files
 from knstack.stack.release import Release, release_traffic, standby_revisions
@@ -108,10 +108,7 @@ def build_environment(
 ) -> EnvironmentBuild:
     """Build an environment from its files; `stack_data` and `ledger` replace the stack
     file's content and the ledger (a promotion builds the state it proposes, in memory)."""
-    platform = load_platform(project.root / "components", env, project.root)
-    environment = load_environment(
-        project, env, {"knative": platform} if platform else None, data=stack_data
-    )
+    environment = load_environment_settings(project, env, data=stack_data)
     settings = with_overrides(environment.settings, backend=backend, gateway=gateway)
     settings = with_crd_files(settings, project.root, CRD_NAMES)
     ctx = settings.serving_context()
@@ -281,9 +278,9 @@ def build_objects(
             plan = apply_defaults(resolved_again.plan, config)
             plans.append((key, plan))
         expansion = expand(plan, cluster_settings)
-        clusters.append(
-            ClusterBuild(cluster_settings, expansion.manifests, expansion.warnings, plan)
-        )
+        # Apply order, and two objects with one identity refused, once for every path.
+        manifests = ordered(expansion.manifests, f"environment {env}, cluster {cluster.name}")
+        clusters.append(ClusterBuild(cluster_settings, manifests, expansion.warnings, plan))
     return EnvironmentBuild(
         environment=env,
         settings=settings,

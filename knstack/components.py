@@ -19,6 +19,7 @@ from knstack.api.context import ServingContext
 from knstack.api.loader import LoadedObject, Source, check_object, load_file
 from knstack.api.serving import Configuration, Route, Service
 from knstack.errors import InputError, Problem
+from knstack.stack import Environment, Project, load_environment
 from knstack.stack.knative import KnativeSettings
 
 ENTRY_ATTRIBUTE = "knative_objects"
@@ -195,3 +196,17 @@ def _user_frame(err: BaseException) -> str | None:
         if "knstack_components" in frame.filename or "/components/" in frame.filename:
             return f"{frame.filename}:{frame.lineno}"
     return None
+
+
+def platform_defaults(root: Path, env: str) -> dict[str, Any] | None:
+    """The components' `knative_platform` as `knstack:` defaults (keys under the stack's)."""
+    platform = load_platform(root / "components", env, root)
+    return {"knative": platform} if platform else None
+
+
+def load_environment_settings(
+    project: Project, env: str, *, data: dict[str, Any] | None = None
+) -> Environment:
+    """An environment's settings: its stack file (or `data`) over the components' platform.
+    Every path that needs them (build, promote) loads them here."""
+    return load_environment(project, env, platform_defaults(project.root, env), data=data)

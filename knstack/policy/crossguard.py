@@ -31,7 +31,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from knstack.components import load_platform
+from knstack.components import platform_defaults
 from knstack.errors import InputError
 from knstack.policy.engine import context_for, judge
 from knstack.policy.model import MANDATORY, CanaryStep, Manifest, Rule, RuleContext, Violation
@@ -120,12 +120,11 @@ def stack_settings_from_environment(
 def _components_platform(project_dir: Path, env: str) -> dict[str, Any] | None:
     try:
         project = find_project(project_dir)
-        platform = load_platform(project.root / "components", env, project.root)
+        return platform_defaults(project.root, env)
     except InputError:
         # Outside a knstack project: the stack config alone. (A broken platform also fails
         # the Pulumi program itself, which says why.)
         return None
-    return {"knative": platform} if platform else None
 
 
 def _decoded(value: Any) -> Any:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from knstack.components import load_platform
+from knstack.components import load_environment_settings
 from knstack.errors import InputError, Problem
 from knstack.ledger import RevisionLedger, ledger_path, load_ledger
-from knstack.stack import Project, StackSettings, load_environment
+from knstack.stack import Project, StackSettings
 from knstack.stack.loader import parse_yaml_mapping
 from knstack.stack.release import Release
 
@@ -54,10 +54,7 @@ def load_state(project: Project, env: str, text: str | None = None) -> EnvState:
                 )
             )
         text = path.read_text(encoding="utf-8")
-    platform = load_platform(project.root / "components", env, project.root)
-    settings = load_environment(
-        project, env, {"knative": platform} if platform else None, data=stack_data(text, path)
-    ).settings
+    settings = load_environment_settings(project, env, data=stack_data(text, path)).settings
     ledger_file = ledger_path(project.stacks_dir, env)
     return EnvState(env, path, text, settings, load_ledger(ledger_file, env), ledger_file)
 

@@ -19,11 +19,10 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from knstack.build import EnvironmentBuild, build_environment
-from knstack.cli.app import group_warnings
 from knstack.errors import InputError, KnstackError, Problem
+from knstack.notices import group_warnings
 from knstack.pulumi.components import Cluster, ClusterArgs
 from knstack.pulumi.targets import RENDER_DIR_CONFIG, Target, cluster_targets, render_root
-from knstack.render.layout import ordered
 from knstack.stack import find_project
 
 
@@ -66,10 +65,6 @@ def deploy(
     check_ledger(build)
     render_to = render_root(project.root, render_dir_config, environ)
     targets = cluster_targets(env, build.settings, render_to, environ, project.stack_file(env))
-    for cluster_build in build.clusters:
-        # Two objects with one identity would be one resource twice: refuse as render does,
-        # before anything is registered.
-        ordered(cluster_build.manifests, f"environment {env}, cluster {cluster_build.name}")
     for warning in group_warnings(build.warnings):
         pulumi.log.warn(warning)
     deployed = []

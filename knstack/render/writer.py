@@ -21,7 +21,7 @@ from knstack.fsutil import (
     staging_directory,
     write_new_file,
 )
-from knstack.render.layout import file_name, ordered
+from knstack.render.layout import file_name
 from knstack.yamlio import dump_json, dump_yaml, dump_yaml_stream
 
 Format = Literal["yaml", "json"]
@@ -36,11 +36,8 @@ def rendered_files(build: EnvironmentBuild, fmt: Format = "yaml") -> dict[str, s
     """Every file of the environment's output, by path relative to `DIR/<env>/`."""
     files: dict[str, str] = {}
     for cluster in build.clusters:
-        manifests = ordered(
-            cluster.manifests, f"environment {build.environment}, cluster {cluster.name}"
-        )
         names = []
-        for manifest in manifests:
+        for manifest in cluster.manifests:  # ordered by knstack.build
             name = file_name(manifest, fmt)
             files[f"{cluster.name}/{name}"] = serialise(manifest, fmt)
             names.append(name)
@@ -112,7 +109,7 @@ def stream(build: EnvironmentBuild, fmt: Format = "yaml") -> str:
     """All manifests of all clusters as one stream (for stdout)."""
     manifests: list[dict[str, Any]] = []
     for cluster in build.clusters:
-        manifests += ordered(cluster.manifests, f"cluster {cluster.name}")
+        manifests += cluster.manifests
     if fmt == "json":
         text = dump_json({"apiVersion": "v1", "kind": "List", "items": manifests})
     else:

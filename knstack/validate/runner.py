@@ -15,7 +15,8 @@ from pathlib import Path
 
 from knstack.build import EnvironmentBuild
 from knstack.errors import InputError, Problem
-from knstack.render.layout import file_name, identity, ordered
+from knstack.expand.order import identity
+from knstack.render.layout import file_name
 from knstack.stack import StackSettings
 from knstack.validate.bundled_crds import INSTALL_HINT, bundled_crd_files
 from knstack.validate.crd_download import download_crds
@@ -115,9 +116,7 @@ def _streams(
     streams: dict[str, list[str]] = {}
     index: dict[tuple[str, str, str, str], tuple[str, str | None]] = {}
     for cluster in build.clusters:
-        for manifest in ordered(
-            cluster.manifests, f"environment {build.environment}, cluster {cluster.name}"
-        ):
+        for manifest in cluster.manifests:  # ordered and unique (knstack.build)
             _, kind, namespace, name = identity(manifest)
             stream = (
                 f"{cluster.name}/{namespace or '_cluster'}.yaml"  # "_" cannot start a namespace
