@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from knstack.api.serving import RevisionTemplateSpec
 from knstack.ledger import RevisionLedger, ledger_path, record_template, save_ledger
@@ -28,7 +28,7 @@ _HPA_CLASS = {
 }
 
 
-def _template(index: int, version: str, shape: Shape = "three") -> dict:
+def _template(index: int, version: str, shape: Shape = "three") -> dict[str, Any]:
     annotations = {
         "autoscaling.knative.dev/min-scale": "1",
         "autoscaling.knative.dev/max-scale": "5",
@@ -54,7 +54,7 @@ def _template(index: int, version: str, shape: Shape = "three") -> dict:
     }
 
 
-def _traffic(name: str, shape: Shape) -> list[dict]:
+def _traffic(name: str, shape: Shape) -> list[dict[str, Any]]:
     if shape == "canary":
         return [
             {"revisionName": f"{name}-00001", "percent": 90},
@@ -71,7 +71,7 @@ def _versions(shape: Shape) -> tuple[str, ...]:
     return VERSIONS[:2] if shape == "canary" else VERSIONS
 
 
-def service_document(index: int, shape: Shape = "three") -> dict:
+def service_document(index: int, shape: Shape = "three") -> dict[str, Any]:
     name = f"svc-{index:05d}"
     return {
         "apiVersion": "serving.knative.dev/v1",
@@ -111,7 +111,7 @@ def write_synthetic_project(root: Path, count: int, shape: Shape = "three") -> P
     return root
 
 
-def knative_history_documents(count: int) -> Iterator[dict]:
+def knative_history_documents(count: int) -> Iterator[dict[str, Any]]:
     """The peers benchmark's input as plain Knative YAML: per service, the first revision's
     Service, then the second's with a 90/10 split (successive documents are history)."""
     for index in range(count):

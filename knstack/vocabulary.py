@@ -10,14 +10,14 @@ This module imports nothing from knstack, so every layer may use it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 # A Kubernetes object as the engine builds it and the renderer writes it.
 Manifest = dict[str, Any]
 
 # serving.knative.dev (knative/serving pkg/apis/serving/register.go).
-SERVING_GROUP = "serving.knative.dev"
-SERVING_API_VERSION = f"{SERVING_GROUP}/v1"
+SERVING_API_VERSION: Final = "serving.knative.dev/v1"  # Final: a Literal type for models
+SERVING_GROUP = SERVING_API_VERSION.partition("/")[0]
 SERVING_PREFIX = f"{SERVING_GROUP}/"
 REVISION_LABEL = f"{SERVING_GROUP}/revision"
 CONFIGURATION_LABEL = f"{SERVING_GROUP}/configuration"

@@ -12,8 +12,8 @@ from knstack import limits
 from knstack.yamlconstruct import ScalarTagCache, construct_document
 from knstack.yamlemit import BlockWriter
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
-_BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # type: ignore[assignment]
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
@@ -51,6 +51,7 @@ def load_yaml_all(
     try:
         while loader.check_node():
             node = loader.get_node()
+            assert node is not None  # check_node() said a document follows
             documents.append(construct_document(loader, node, unique_keys=False, file=file))
             limits.check(
                 "objects", len(documents), file=file, what="the number of objects (documents)"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 
 from knstack.api.context import DEFAULT_CONTEXT, ServingContext
@@ -241,7 +242,10 @@ def _parse_setting(setting: str, raw: str) -> object:
 
 
 def _check_ranges(
-    values: dict[str, object], annotations: dict[str, str], ctx: ServingContext, bad
+    values: dict[str, object],
+    annotations: dict[str, str],
+    ctx: ServingContext,
+    bad: Callable[[str, str], None],
 ) -> None:
     def key(setting: str) -> str:
         found = lookup(annotations, setting)

@@ -21,7 +21,7 @@ from knstack.errors import InputError, Problem, field_path, split_levels
 from knstack.vocabulary import SERVING_API_VERSION
 from knstack.yamlconstruct import ScalarTagCache, construct_document
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _StrictLoader(ScalarTagCache, _Loader):  # type: ignore[misc, valid-type]
@@ -42,7 +42,8 @@ class _StrictLoader(ScalarTagCache, _Loader):  # type: ignore[misc, valid-type]
                     key_node.start_mark,
                 )
             seen[key] = key_node.start_mark.line + 1
-        return super().construct_mapping(node, deep=deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
 
 _StrictLoader.add_constructor(
@@ -107,7 +108,8 @@ def parse_serving_object(
         )
     kind = doc.get("kind")
     api_version = doc.get("apiVersion")
-    meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
+    found = doc.get("metadata")
+    meta: dict[str, Any] = found if isinstance(found, dict) else {}
     namespace = _text(meta.get("namespace")) or default_namespace or "default"
     label = f"{_text(kind) or 'object'} {namespace}/{_text(meta.get('name')) or '(unnamed)'}"
     if not isinstance(kind, str) or kind not in SERVING_KINDS:

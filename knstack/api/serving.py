@@ -6,7 +6,7 @@ template a Configuration has had (see knstack.ledger).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
@@ -72,7 +72,7 @@ class RevisionTemplateSpec(KubeModel):
     @model_serializer(mode="wrap")
     def _without_empty_metadata(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         # Written back as the user wrote it: no `metadata: {}` where there was none.
-        data = handler(self)
+        data: dict[str, Any] = handler(self)
         if data.get("metadata") == {}:
             del data["metadata"]
         return data
@@ -108,6 +108,8 @@ class RouteSpec(KubeModel):
 
 class _ServingObject(KubeModel):
     api_version: Literal["serving.knative.dev/v1"] = SERVING_API_VERSION
+    if TYPE_CHECKING:
+        kind: str  # each kind's model declares it (a Literal)
     metadata: ObjectMeta = Field(default_factory=ObjectMeta)
     status: FreeForm | None = None  # exported objects carry it; ignored
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from knstack.api.serving import RevisionTemplateSpec
 
-LEDGER_API_VERSION = "knstack.dev/v1alpha1"
+LEDGER_API_VERSION: Final = "knstack.dev/v1alpha1"
 
 
 def template_digest(template: RevisionTemplateSpec | dict[str, Any]) -> str:

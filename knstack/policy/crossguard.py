@@ -88,7 +88,7 @@ def manifest_from_resource(resource_type: str, props: Mapping[str, Any]) -> Mani
     if package != "kubernetes" or not slash or not kind or group in _NOT_OBJECTS:
         return None
     source = props.get("__inputs") if isinstance(props.get("__inputs"), Mapping) else props
-    manifest = plain(source)
+    manifest: Manifest = plain(source)
     manifest.setdefault("apiVersion", version if group == "core" else f"{group}/{version}")
     manifest.setdefault("kind", kind)
     return manifest

@@ -13,7 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from knstack.stack.policy_settings import Level, PolicySettings
+from knstack.stack.policy_settings import Level as Level
+from knstack.stack.policy_settings import PolicySettings
 from knstack.vocabulary import Manifest as Manifest
 from knstack.vocabulary import kind_key
 

@@ -34,6 +34,7 @@ from knstack.promote.lock import promotion_lock
 from knstack.promote.stackedit import release_fields
 from knstack.promote.state import EnvState, load_state
 from knstack.stack import Project
+from knstack.stack.release import Release
 
 Decision = Literal["advance", "rollback", "hold", "wait"]
 
@@ -100,7 +101,7 @@ def auto_advance(
     return _hold(project, state, key, full, result, options, notify)
 
 
-def _soak_left(state: EnvState, release: steps.Release, now: datetime) -> float:
+def _soak_left(state: EnvState, release: Release, now: datetime) -> float:
     """Seconds the stage still has to soak (the soak gate would refuse until then)."""
     soak = state.settings.canary.soak_seconds
     if soak <= 0 or not release.updated:

@@ -51,6 +51,7 @@ from knstack.promote.steps import (
     parse_timestamp,
 )
 from knstack.stack import Project
+from knstack.stack.release import CanaryPlan, Release
 from knstack.validate import SchemaOptions
 
 Clock = Callable[[], datetime]
@@ -394,9 +395,7 @@ def _audit(
     )
 
 
-def describe_release(
-    release: steps.Release | None, plan: steps.CanaryPlan, clusters: list[str]
-) -> str:
+def describe_release(release: Release | None, plan: CanaryPlan, clusters: list[str]) -> str:
     if release is None:
         return "no release state"
     if release.candidate is None:

@@ -56,7 +56,7 @@ def plan_promotion(
             full,
             before,
             target.ledger,
-            upstream_build() if needs_build else None,
+            upstream_build() if needs_build and upstream_build is not None else None,
         )
         if isinstance(passed, Passed):
             ledger = import_entry(ledger, full, passed.entry)

@@ -282,7 +282,7 @@ def _value(mapping: MappingNode, name: str) -> tuple[ScalarNode, Node] | None:
 
 
 def _indent(mapping: MappingNode) -> int:
-    return mapping.value[0][0].start_mark.column
+    return int(mapping.value[0][0].start_mark.column)
 
 
 def _key_text(doc: _Text, key: ScalarNode) -> str:
@@ -313,17 +313,19 @@ def _last_line(node: Node) -> int:
     """The last line holding part of the node (block collections end at their last item)."""
     if isinstance(node, ScalarNode):
         end = node.end_mark
-        return end.line - 1 if end.column == 0 and end.line > node.start_mark.line else end.line
+        return int(
+            end.line - 1 if end.column == 0 and end.line > node.start_mark.line else end.line
+        )
     if getattr(node, "flow_style", False) or not node.value:
-        return node.end_mark.line
+        return int(node.end_mark.line)
     last = node.value[-1]
     return _last_line(last[1] if isinstance(node, MappingNode) else last)
 
 
 def _entry_last_line(key: Node, value: Node) -> int:
     if _is_null(value):
-        return key.end_mark.line
-    return max(key.end_mark.line, _last_line(value))
+        return int(key.end_mark.line)
+    return max(int(key.end_mark.line), _last_line(value))
 
 
 def _prefix_newline(doc: _Text, at: int) -> str:

@@ -99,7 +99,7 @@ def status_records(
                     for s in route.traffic
                 ]
                 wave = plan.wave_of(cluster.name)
-                common = {
+                common: dict[str, Any] = {
                     "service": route.name,
                     "namespace": route.namespace,
                     "env": env,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Final, Literal
 
 from knstack.errors import InputError, KnstackError, Problem
 from knstack.policy.model import CanaryStep
@@ -26,7 +26,7 @@ from knstack.stack.release import (
 
 Action = Literal["promote", "advance", "rollback"]
 Step = tuple[int, int]  # (wave, stage), both 1-based
-STABLE = "stable"
+STABLE: Final = "stable"
 Target = Step | Literal["stable"]
 
 
@@ -69,7 +69,7 @@ def parse_timestamp(text: str) -> datetime:
 
 def step_index(step: Target, plan: CanaryPlan) -> int:
     """Position on the release's line of steps (1 = first stage of wave 1)."""
-    if step == STABLE:
+    if isinstance(step, str):  # STABLE
         return plan.wave_count * len(plan.stages) + 1
     wave, stage = step
     return (wave - 1) * len(plan.stages) + stage
@@ -84,7 +84,7 @@ def step_at(index: int, plan: CanaryPlan) -> Target:
 
 def describe_step(step: Target, plan: CanaryPlan, clusters: Sequence[str]) -> str:
     """`stage 2/4 (25%)`, with waves `wave 1/2 [prod-eu] stage 2/4 (25%)`, or `stable`."""
-    if step == STABLE:
+    if isinstance(step, str):  # STABLE
         return "stable"
     wave, stage = step
     text = f"stage {stage}/{len(plan.stages)} ({plan.stages[stage - 1] if stage else 0}%)"
@@ -197,7 +197,7 @@ def advance(
         raise StepRefused(
             f"nothing to advance: {service} has no candidate in {environment}{stable}"
         )
-    if target is not None and target != STABLE:
+    if target is not None and not isinstance(target, str):  # a (wave, stage)
         wave, stage = target
         if not (1 <= wave <= plan.wave_count and 1 <= stage <= len(plan.stages)):
             raise InputError(
@@ -228,7 +228,7 @@ def advance(
     )
     needs_force = (f"skips {len(skipped)} step(s): {'; '.join(skipped)}",) if skipped else ()
     reached = step_at(goal, plan)
-    if reached == STABLE:
+    if isinstance(reached, str):  # STABLE
         after = Release(
             stable=before.candidate,
             previous=before.stable,
@@ -254,7 +254,7 @@ def rollback(
                 f"{before.candidate} is the first release of {service} in {environment}: there is no stable revision to return to"
             )
         bad, stable, previous = before.candidate, before.stable, before.previous
-    elif before.previous is not None:
+    elif before.previous is not None and before.stable is not None:
         bad, stable, previous = before.stable, before.previous, None
     else:
         raise StepRefused(

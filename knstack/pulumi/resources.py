@@ -17,6 +17,7 @@ import inspect
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -87,13 +88,15 @@ def typed_class(api_version: str, kind: str) -> type[pulumi.CustomResource] | No
 
 
 @cache
-def _accepted_keys(cls: type) -> frozenset[str]:
+def _accepted_keys(api_version: str, kind: str) -> frozenset[str]:
+    """The keyword arguments the pulumi_kubernetes class of a kind takes (its _internal_init)."""
+    cls: Any = typed_class(api_version, kind)
     return frozenset(inspect.signature(cls._internal_init).parameters) - {
         "__self__",
         "resource_name",
         "opts",
         "__props__",
-    }  # type: ignore[attr-defined]
+    }
 
 
 def snake_case(key: str) -> str:
@@ -123,7 +126,7 @@ def register_manifest(
     cls = typed_class(body["apiVersion"], body["kind"])
     if cls is not None:
         kwargs = {snake_case(k): v for k, v in body.items() if k not in _HEAD_KEYS}
-        unknown = sorted(set(kwargs) - _accepted_keys(cls))
+        unknown = sorted(set(kwargs) - _accepted_keys(body["apiVersion"], body["kind"]))
         if unknown:
             raise InputError(
                 Problem(

@@ -24,7 +24,8 @@ def _buckets(values: np.ndarray, how: str) -> np.ndarray:
     pad = (-len(values)) % size
     padded = np.pad(values.astype(float), (0, pad), mode="edge")
     shaped = padded.reshape(-1, size)
-    return shaped.max(axis=1) if how == "max" else shaped.mean(axis=1)
+    reduced: np.ndarray = shaped.max(axis=1) if how == "max" else shaped.mean(axis=1)
+    return reduced
 
 
 def write_plots(runs: list[Run], title: str, stem: Path) -> list[Path]:

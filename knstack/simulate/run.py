@@ -47,9 +47,9 @@ def select_target(build: EnvironmentBuild, service: str, cluster: str | None) ->
     """The revision serving most of `service`'s traffic on `cluster` (default: the first)."""
     clusters = {c.name: c for c in build.clusters}
     if cluster is not None and cluster not in clusters:
-        known = ", ".join(clusters)
+        names = ", ".join(clusters)
         raise InputError(
-            [Problem(f"--cluster: no cluster {cluster!r} in {build.environment} (known: {known})")]
+            [Problem(f"--cluster: no cluster {cluster!r} in {build.environment} (known: {names})")]
         )
     chosen = clusters[cluster] if cluster else build.clusters[0]
     plan = chosen.plan or build.plan

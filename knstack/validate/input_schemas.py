@@ -61,7 +61,9 @@ def stack_file_schema() -> dict[str, Any]:
 
 
 def knative_objects_schema() -> dict[str, Any]:
-    adapter = TypeAdapter(Annotated[Service | Configuration | Route, Field(discriminator="kind")])
+    adapter: TypeAdapter[Service | Configuration | Route] = TypeAdapter(
+        Annotated[Service | Configuration | Route, Field(discriminator="kind")]
+    )
     schema = adapter.json_schema(by_alias=True)
     defs = schema.pop("$defs", {})
     for kind in ("Service", "Configuration", "Route"):
@@ -132,7 +134,8 @@ def _document(
     document.update({k: v for k, v in body.items() if k not in ("title", "description")})
     if defs:
         document["$defs"] = {name: defs[name] for name in sorted(defs)}
-    return _without_field_titles(document)
+    result: dict[str, Any] = _without_field_titles(document)
+    return result
 
 
 def _without_field_titles(node: Any) -> Any:

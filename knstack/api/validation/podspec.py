@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from knstack.api.context import ServingContext
 from knstack.api.core import DISALLOWED_CONTAINER_FIELDS, Container, Probe, Volume
 from knstack.api.messages import out_of_bounds
@@ -14,6 +16,13 @@ from knstack.api.validation.names import (
     env_name_error,
 )
 from knstack.errors import ERROR, WARNING, Problem
+
+
+class Report(Protocol):
+    """Records a problem at a field path relative to the revision spec."""
+
+    def __call__(self, message: str, where: str, level: str = ...) -> None: ...
+
 
 RESERVED_PORTS = frozenset({8012, 8013, 8022, 9090, 9091, 8008})
 RESERVED_CONTAINER_NAME = "queue-proxy"
@@ -171,7 +180,7 @@ def validate_revision_spec(spec: RevisionSpec, ctx: ServingContext, base: str) -
     return problems
 
 
-def _validate_ports(spec: RevisionSpec, bad) -> list[Problem]:
+def _validate_ports(spec: RevisionSpec, bad: Report) -> list[Problem]:
     with_ports = [i for i, c in enumerate(spec.containers) if c.ports]
     if len(spec.containers) > 1 and len(with_ports) != 1:
         bad(
@@ -221,7 +230,7 @@ def _check_container(
     container: Container,
     where: str,
     ctx: ServingContext,
-    bad,
+    bad: Report,
     names: dict[str, str],
     *,
     serving: bool,
@@ -314,7 +323,7 @@ def _check_container(
 
 
 def _check_probe(
-    probe: Probe, where: str, readiness: bool, port_number: int, port_name: str, bad
+    probe: Probe, where: str, readiness: bool, port_number: int, port_name: str, bad: Report
 ) -> None:
     handlers = [
         n
@@ -369,7 +378,7 @@ def _check_probe(
             bad("must be 0 or more", f"{where}.{api_name}")
 
 
-def _validate_volumes(spec: RevisionSpec, ctx: ServingContext, bad) -> list[Problem]:
+def _validate_volumes(spec: RevisionSpec, ctx: ServingContext, bad: Report) -> list[Problem]:
     volumes: dict[str, tuple[int, Volume]] = {}
     for index, volume in enumerate(spec.volumes or []):
         where = f"volumes[{index}]"
@@ -434,7 +443,7 @@ def _validate_volumes(spec: RevisionSpec, ctx: ServingContext, bad) -> list[Prob
     return []
 
 
-def _validate_serving_settings(spec: RevisionSpec, ctx: ServingContext, bad) -> None:
+def _validate_serving_settings(spec: RevisionSpec, ctx: ServingContext, bad: Report) -> None:
     cc = spec.container_concurrency
     if cc is not None:
         if cc < 0 or cc > ctx.container_concurrency_max_limit:

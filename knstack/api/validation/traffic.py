@@ -24,7 +24,7 @@ def validate_traffic(
         return problems  # a Service without traffic gets 100% to its latest revision
     total = 0
     tags: dict[str, tuple[int, tuple[str | None, str | None, bool | None]]] = {}
-    for index, target in enumerate(traffic):
+    for index, target in enumerate(traffic or []):
         where = f"{base}[{index}]"
         if in_service and target.configuration_name is not None:
             bad(

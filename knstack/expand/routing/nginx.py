@@ -57,7 +57,8 @@ def build_nginx_ingresses(
         return single_backend(plan, route, settings, interceptor, revision, weight)
 
     (main, main_percent), canary = main_and_canary(route, "nginx")
-    header_revision, header_tags = None, []
+    header_revision: str | None = None
+    header_tags: list[str] = []
     if tag_header_routing(settings):
         header_revision, header_tags = _header_canary(route, main, canary[0] if canary else None)
     canary_revision = canary[0] if canary else header_revision

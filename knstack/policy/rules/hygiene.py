@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from knstack.policy.model import ADVISORY, ANY_KIND, MANDATORY, Manifest, RuleContext, Violation
 from knstack.policy.objects import (
@@ -110,5 +110,5 @@ def service_selects_pods(objects: Sequence[Manifest], ctx: RuleContext) -> Itera
             )
 
 
-def _selects(selector: dict[str, str], labels: dict[str, str]) -> bool:
+def _selects(selector: Mapping[str, str], labels: Mapping[str, str]) -> bool:
     return all(labels.get(k) == v for k, v in selector.items())

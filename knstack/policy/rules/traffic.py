@@ -169,7 +169,8 @@ def _revision_header(backend: Mapping[str, Any]) -> str | None:
     for found in backend.get("filters") or []:
         for header in dig(found, "requestHeaderModifier", "set") or []:
             if header.get("name") == REVISION_HEADER:
-                return header.get("value")
+                value = header.get("value")
+                return str(value) if value is not None else None
     return None
 
 

@@ -195,7 +195,7 @@ def _gateway(install: Install, labels: dict[str, str]) -> Manifest:
         "scheme": "HTTP",
     }
     timing = {"initialDelaySeconds": 10, "periodSeconds": 5, "timeoutSeconds": 3}
-    security = copy.deepcopy(KNATIVE_CONTAINER_SECURITY)
+    security = dict(copy.deepcopy(KNATIVE_CONTAINER_SECURITY))
     security.update({"readOnlyRootFilesystem": False, "runAsUser": 65534, "runAsGroup": 65534})
     container = {
         "args": [
