@@ -45,6 +45,10 @@ class _Config:
     versions: list[LoadedObject]
 
 
+_Route = tuple[str, str, str | None, LoadedObject]  # namespace, name, owning Service, object
+_Index = dict[tuple[str, str], tuple[str, LedgerEntry]]  # (namespace, revision) -> (config, entry)
+
+
 def resolve(
     objects: Sequence[LoadedObject],
     ledger: RevisionLedger,
@@ -63,11 +67,43 @@ def resolve(
     extended: each configuration's latest revision is its newest ledger entry, and a
     configuration without one is left out with a warning.
     """
-    overrides = traffic_overrides or {}
-    by_identity = _group_versions(objects, default_namespace)
+    configs, routes = _split(_group_versions(objects, default_namespace))
+    result = ResolveResult(plan=ServingPlan((), (), ()), ledger=ledger)
     problems: list[Problem] = []
+    warnings: list[str] = []
+    if record_templates:
+        latest = _record_templates(configs, result, default_namespace, problems)
+    else:
+        latest, routes = _promoted_revisions(configs, routes, ledger, warnings)
+    index = _revision_index(result.ledger)
+    route_plans = _route_plans(
+        routes,
+        traffic_overrides or {},
+        standby or {},
+        (result.ledger, latest, index),
+        default_namespace,
+        problems,
+    )
+    if problems:
+        raise InputError(problems)
+    revisions = _routed_revisions(route_plans, configs, index, warnings)
+    result.plan = ServingPlan(
+        configurations=tuple(
+            sorted(_configuration_plans(configs, latest), key=lambda c: (c.namespace, c.name))
+        ),
+        routes=tuple(sorted(route_plans, key=lambda r: (r.namespace, r.name))),
+        revisions=tuple(sorted(revisions.values(), key=lambda r: (r.namespace, r.name))),
+        warnings=tuple(warnings),
+    )
+    return result
+
+
+def _split(
+    by_identity: Mapping[tuple[str, str, str], list[LoadedObject]],
+) -> tuple[dict[str, _Config], list[_Route]]:
+    """Services are a Configuration and a Route each; the newest version of a route counts."""
     configs: dict[str, _Config] = {}
-    routes: list[tuple[str, str, str | None, LoadedObject]] = []
+    routes: list[_Route] = []
     for (kind, namespace, name), versions in by_identity.items():
         if kind in ("Service", "Configuration"):
             configs[configuration_key(namespace, name)] = _Config(
@@ -75,26 +111,41 @@ def resolve(
             )
         if kind in ("Service", "Route"):
             routes.append((namespace, name, name if kind == "Service" else None, versions[-1]))
+    return configs, routes
 
-    result = ResolveResult(plan=ServingPlan((), (), ()), ledger=ledger)
+
+def _promoted_revisions(
+    configs: dict[str, _Config], routes: list[_Route], ledger: RevisionLedger, warnings: list[str]
+) -> tuple[dict[str, LedgerEntry], list[_Route]]:
+    """An environment fed by promotion: each configuration's newest ledger entry; one with
+    none is left out, with its Service's route."""
     latest: dict[str, LedgerEntry] = {}
-    warnings: list[str] = []
     for key, config in list(configs.items()):
-        if not record_templates:
-            entry = ledger.latest(key)
-            if entry is None:
-                warnings.append(
-                    f"Configuration {key}: no revision has been promoted to this environment yet; it is not rendered"
-                )
-                del configs[key]
-                routes = [
-                    r
-                    for r in routes
-                    if (r[0], r[2]) != (config.namespace, config.service) or config.service is None
-                ]
-            else:
-                latest[key] = entry
+        entry = ledger.latest(key)
+        if entry is not None:
+            latest[key] = entry
             continue
+        warnings.append(
+            f"Configuration {key}: no revision has been promoted to this environment yet; it is not rendered"
+        )
+        del configs[key]
+        routes = [
+            r
+            for r in routes
+            if (r[0], r[2]) != (config.namespace, config.service) or config.service is None
+        ]
+    return latest, routes
+
+
+def _record_templates(
+    configs: dict[str, _Config],
+    result: ResolveResult,
+    default_namespace: str,
+    problems: list[Problem],
+) -> dict[str, LedgerEntry]:
+    """Every version of every template recorded in the ledger, in order."""
+    latest: dict[str, LedgerEntry] = {}
+    for key, config in configs.items():
         for version in config.versions:
             template = version.obj.spec.template  # type: ignore[union-attr]
             try:
@@ -108,15 +159,29 @@ def resolve(
             latest[key] = recorded.entry
             if recorded.appended:
                 result.appended.append((key, recorded.entry))
+    return latest
 
-    index = _revision_index(result.ledger)
-    route_plans: list[RoutePlan] = []
+
+_Pinning = tuple[RevisionLedger, dict[str, LedgerEntry], _Index]
+
+
+def _route_plans(
+    routes: list[_Route],
+    overrides: Mapping[str, Sequence[TrafficTarget]],
+    standby: Mapping[str, Sequence[str]],
+    pinning: _Pinning,
+    default_namespace: str,
+    problems: list[Problem],
+) -> list[RoutePlan]:
+    """Each route with its traffic pinned to ledger revisions."""
+    ledger, latest, index = pinning
+    plans: list[RoutePlan] = []
     for namespace, name, service, loaded in routes:
         traffic = overrides.get(f"{namespace}/{name}")
         if traffic is None:
             traffic = loaded.obj.spec.traffic or (DEFAULT_TRAFFIC if service else ())  # type: ignore[union-attr]
         try:
-            splits = _pin_traffic(traffic, namespace, service, result.ledger, latest, index)
+            splits = _pin_traffic(traffic, namespace, service, ledger, latest, index)
         except InputError as err:
             problems += err.located(
                 file=str(loaded.source), obj=loaded.obj.ref(default_namespace)
@@ -125,8 +190,8 @@ def resolve(
         meta = loaded.obj.metadata
         labels = dict(meta.labels or {})
         routed = {split.revision for split in splits if split.percent or split.tag}
-        kept = [r for r in (standby or {}).get(f"{namespace}/{name}", ()) if r not in routed]
-        route_plans.append(
+        kept = [r for r in standby.get(f"{namespace}/{name}", ()) if r not in routed]
+        plans.append(
             RoutePlan(
                 name=name,
                 namespace=namespace,
@@ -135,35 +200,39 @@ def resolve(
                 traffic=tuple(splits),
                 standby=tuple(dict.fromkeys(kept)),
                 labels=labels,
-                annotations={
-                    k: v for k, v in (meta.annotations or {}).items() if k != LAST_APPLIED
-                },
+                annotations=_without_last_applied(meta.annotations),
                 source=str(loaded.source),
             )
         )
-    if problems:
-        raise InputError(problems)
+    return plans
 
-    config_plans: list[ConfigurationPlan] = []
-    revisions: dict[tuple[str, str], RevisionPlan] = {}
+
+def _configuration_plans(
+    configs: dict[str, _Config], latest: dict[str, LedgerEntry]
+) -> list[ConfigurationPlan]:
+    plans = []
     for key, config in configs.items():
         last = config.versions[-1]
-        entry = latest[key]
-        plan = _revision_plan(entry, config, str(last.source))
         meta = last.obj.metadata
-        config_plans.append(
+        plans.append(
             ConfigurationPlan(
                 name=config.name,
                 namespace=config.namespace,
                 service=config.service,
-                latest=plan,
+                latest=_revision_plan(latest[key], config, str(last.source)),
                 labels=dict(meta.labels or {}),
-                annotations={
-                    k: v for k, v in (meta.annotations or {}).items() if k != LAST_APPLIED
-                },
+                annotations=_without_last_applied(meta.annotations),
                 source=str(last.source),
             )
         )
+    return plans
+
+
+def _routed_revisions(
+    route_plans: list[RoutePlan], configs: dict[str, _Config], index: _Index, warnings: list[str]
+) -> dict[tuple[str, str], RevisionPlan]:
+    """The revisions some route deploys; a configuration no route reaches gets a warning."""
+    revisions: dict[tuple[str, str], RevisionPlan] = {}
     routed_configs: set[str] = set()
     for route in route_plans:
         for revision in route.deployed_revisions():
@@ -177,13 +246,11 @@ def resolve(
             warnings.append(
                 f"Configuration {key}: no Route sends traffic to it, so its revisions get no workloads"
             )
-    result.plan = ServingPlan(
-        configurations=tuple(sorted(config_plans, key=lambda c: (c.namespace, c.name))),
-        routes=tuple(sorted(route_plans, key=lambda r: (r.namespace, r.name))),
-        revisions=tuple(sorted(revisions.values(), key=lambda r: (r.namespace, r.name))),
-        warnings=tuple(warnings),
-    )
-    return result
+    return revisions
+
+
+def _without_last_applied(annotations: Mapping[str, str] | None) -> dict[str, str]:
+    return {k: v for k, v in (annotations or {}).items() if k != LAST_APPLIED}
 
 
 def _group_versions(
@@ -268,9 +335,9 @@ def _pin_traffic(
     return splits
 
 
-def _revision_index(ledger: RevisionLedger) -> dict[tuple[str, str], tuple[str, LedgerEntry]]:
+def _revision_index(ledger: RevisionLedger) -> _Index:
     """(namespace, revision name) -> (configuration key, entry), for constant-time lookups."""
-    index: dict[tuple[str, str], tuple[str, LedgerEntry]] = {}
+    index: _Index = {}
     for key, entries in ledger.configurations.items():
         namespace = key.split("/", 1)[0]
         for entry in entries:
