@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from knstack.api.context import ServingContext
-from knstack.api.core import DISALLOWED_CONTAINER_FIELDS, Container, Probe, Volume
+from knstack.api.core import DISALLOWED_CONTAINER_FIELDS, Container, Probe
 from knstack.api.messages import out_of_bounds
 from knstack.api.serving import RevisionSpec
 from knstack.api.validation.image_ref import image_reference_error
@@ -15,19 +13,13 @@ from knstack.api.validation.names import (
     dns1123_subdomain_error,
     env_name_error,
 )
+from knstack.api.validation.report import Report
+from knstack.api.validation.volumes import validate_volumes
 from knstack.errors import ERROR, WARNING, Problem
-
-
-class Report(Protocol):
-    """Records a problem at a field path relative to the revision spec."""
-
-    def __call__(self, message: str, where: str, level: str = ...) -> None: ...
-
 
 RESERVED_PORTS = frozenset({8012, 8013, 8022, 9090, 9091, 8008})
 RESERVED_CONTAINER_NAME = "queue-proxy"
 RESERVED_ENV = ("K_SERVICE", "K_CONFIGURATION", "K_REVISION")
-RESERVED_MOUNT_PATHS = frozenset({"/", "/dev", "/dev/log"})
 PORT_NAMES = ("", "h2c", "http1")
 
 # PodSpec field (snake_case attribute, API name) -> the config-features flag that allows it.
@@ -64,23 +56,6 @@ NEVER_POD_FIELDS: dict[str, str] = {
     "subdomain": "subdomain",
     "priority": "priority",
     "readiness_gates": "readinessGates",
-}
-# Volume source (attribute, API name) -> flag, or None when always allowed.
-VOLUME_SOURCES: dict[str, tuple[str, str | None]] = {
-    "secret": ("secret", None),
-    "config_map": ("configMap", None),
-    "projected": ("projected", None),
-    "empty_dir": ("emptyDir", "kubernetes.podspec-volumes-emptydir"),
-    "persistent_volume_claim": (
-        "persistentVolumeClaim",
-        "kubernetes.podspec-persistent-volume-claim",
-    ),
-    "host_path": ("hostPath", "kubernetes.podspec-volumes-hostpath"),
-    "csi": ("csi", "kubernetes.podspec-volumes-csi"),
-    "ephemeral": ("ephemeral", "kubernetes.podspec-volumes-ephemeral"),
-    "image": ("image", "kubernetes.podspec-volumes-image"),
-    "downward_api": ("downwardAPI", "never"),
-    "nfs": ("nfs", "never"),
 }
 _CAMEL = {
     "lifecycle": "lifecycle",
@@ -175,7 +150,7 @@ def validate_revision_spec(spec: RevisionSpec, ctx: ServingContext, base: str) -
             if getattr(container, probe_name) is not None:
                 bad("init containers must not have probes", f"{where}")
     check_pod_fields(spec, bad)
-    problems += _validate_volumes(spec, ctx, bad)
+    problems += validate_volumes(spec, ctx, bad)
     _validate_serving_settings(spec, ctx, bad)
     return problems
 
@@ -376,71 +351,6 @@ def _check_probe(
         value = getattr(probe, attr)
         if value is not None and value < 0:
             bad("must be 0 or more", f"{where}.{api_name}")
-
-
-def _validate_volumes(spec: RevisionSpec, ctx: ServingContext, bad: Report) -> list[Problem]:
-    volumes: dict[str, tuple[int, Volume]] = {}
-    for index, volume in enumerate(spec.volumes or []):
-        where = f"volumes[{index}]"
-        if err := dns1123_label_error(volume.name):
-            bad(err, f"{where}.name")
-        if volume.name in volumes:
-            bad(f"duplicate volume name {volume.name!r}", f"{where}.name")
-        volumes[volume.name] = (index, volume)
-        sources = [attr for attr in VOLUME_SOURCES if getattr(volume, attr) is not None]
-        if len(sources) != 1:
-            bad(f"a volume needs exactly one source; found {len(sources)}", where)
-        for attr in sources:
-            api_name, flag = VOLUME_SOURCES[attr]
-            if flag == "never":
-                bad(
-                    f"{api_name} volumes are not supported by Knative (use secret, configMap or projected)",
-                    f"{where}.{api_name}",
-                )
-            elif flag is not None and not ctx.feature_on(flag):
-                bad(f"{api_name} volumes need the {flag} feature", f"{where}.{api_name}")
-    mounted: set[str] = set()
-    for group, containers in (
-        ("containers", spec.containers),
-        ("initContainers", spec.init_containers or []),
-    ):
-        for c_index, container in enumerate(containers):
-            paths: set[str] = set()
-            for m_index, mount in enumerate(container.volume_mounts or []):
-                where = f"{group}[{c_index}].volumeMounts[{m_index}]"
-                mounted.add(mount.name)
-                if mount.name not in volumes:
-                    bad(f"volume {mount.name!r} is not defined in spec.volumes", f"{where}.name")
-                path = mount.mount_path
-                if not path.startswith("/"):
-                    bad(f"{path!r} must be an absolute path", f"{where}.mountPath")
-                elif path.rstrip("/") in RESERVED_MOUNT_PATHS or path == "/":
-                    bad(f"{path!r} is a reserved path", f"{where}.mountPath")
-                if path in paths:
-                    bad(f"{path!r} is mounted twice in this container", f"{where}.mountPath")
-                paths.add(path)
-                if mount.mount_propagation is not None and not ctx.feature_on(
-                    "kubernetes.podspec-volumes-mount-propagation"
-                ):
-                    bad(
-                        "needs the kubernetes.podspec-volumes-mount-propagation feature",
-                        f"{where}.mountPropagation",
-                    )
-                found = volumes.get(mount.name)
-                if (
-                    found
-                    and found[1].persistent_volume_claim is not None
-                    and not mount.read_only
-                    and not ctx.feature_on("kubernetes.podspec-persistent-volume-write")
-                ):
-                    bad(
-                        "a writable persistentVolumeClaim mount needs the kubernetes.podspec-persistent-volume-write feature (or set readOnly: true)",
-                        f"{where}.readOnly",
-                    )
-    for name, (index, _) in volumes.items():
-        if name not in mounted:
-            bad(f"volume {name!r} is not mounted by any container", f"volumes[{index}].name")
-    return []
 
 
 def _validate_serving_settings(spec: RevisionSpec, ctx: ServingContext, bad: Report) -> None:
