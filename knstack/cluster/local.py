@@ -14,6 +14,7 @@ cmd/kube-scheduler/app/options; kwok pkg/kwok/cmd/root.go; etcd server/etcdmain/
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -66,14 +67,17 @@ class LocalCluster:
         self.tools = tools
         self.detach = detach
         self.started: list[processes.Started] = []
+        self._choose_ports()
+        self.kubeconfig = workdir / "kubeconfig"
+        self.audit_log = workdir / "logs" / "audit.log"
+        self._pki: ClusterPki | None = None
+
+    def _choose_ports(self) -> None:
         etcd_client, etcd_peer, api_port = processes.free_loopback_ports(3)
         self.etcd_url = f"http://{processes.LOOPBACK}:{etcd_client}"
         self.etcd_peer_url = f"http://{processes.LOOPBACK}:{etcd_peer}"
         self.api_port = api_port
         self.server = f"https://{processes.LOOPBACK}:{api_port}"
-        self.kubeconfig = workdir / "kubeconfig"
-        self.audit_log = workdir / "logs" / "audit.log"
-        self._pki: ClusterPki | None = None
 
     # --- paths -------------------------------------------------------------------------
     @property
@@ -94,9 +98,24 @@ class LocalCluster:
         return LocalApi(processes.LOOPBACK, self.api_port, self.pki.ca_cert, cert, key)
 
     # --- lifecycle ---------------------------------------------------------------------
-    def start(self, timeout: float = 90.0) -> None:
+    def start(self, timeout: float = 90.0, attempts: int = 3) -> None:
         """Start every process and wait until the fake node is Ready; on failure, stop what
-        started and raise ClusterStartError quoting the failing process's log."""
+        started and raise ClusterStartError quoting the failing process's log.
+
+        A free port is found by binding port 0 and letting it go, so another process can
+        take it before etcd or the API server binds it: that failure is retried on new ports.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                self._start_once(timeout)
+                return
+            except ClusterStartError as err:
+                if attempt == attempts or "address already in use" not in str(err):
+                    raise
+                self._choose_ports()
+                shutil.rmtree(self.workdir / "etcd", ignore_errors=True)  # a fresh member
+
+    def _start_once(self, timeout: float) -> None:
         (self.workdir / "logs").mkdir(parents=True, exist_ok=True)
         self._pki = write_cluster_pki(self.workdir / "pki", self.name)
         deadline = time.monotonic() + timeout

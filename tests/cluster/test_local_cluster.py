@@ -212,3 +212,27 @@ def test_missing_tools_are_named_with_the_fix(
     err = capsys.readouterr().err
     assert "scripts/bootstrap.sh cluster" in err and "kube-apiserver" in err
     assert "Traceback" not in err
+
+
+def test_a_port_taken_before_the_api_server_binds_it_is_retried(
+    cluster_tools: ClusterTools, tmp_path: Path
+) -> None:
+    """Free ports are found by binding port 0 and letting go; another process can take one
+    first (two xdist workers starting fleets at once). The cluster retries on new ports."""
+    import socket
+
+    from knstack.cluster.local import LocalCluster
+
+    cluster = LocalCluster("retry-1", tmp_path / "retry-1", cluster_tools)
+    taken = cluster.api_port
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", taken))
+        holder.listen()
+        try:
+            cluster.start()
+            assert cluster.api_port != taken
+            assert cluster.api().get_json("/api/v1/nodes")["items"]
+            log = cluster.log("kube-apiserver").read_text(encoding="utf-8")
+            assert "address already in use" in log  # the first attempt did meet the taken port
+        finally:
+            cluster.stop()

@@ -9,12 +9,9 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pytest
 
-from knstack.build import build_environment
 from knstack.cli import main as knstack_main
-from knstack.ledger import save_ledger
 from knstack.pulumi import program
 from knstack.pulumi.resources import register_manifest
-from knstack.stack import find_project
 from tests.pulumi.mock_harness import (
     CLUSTER_TYPE,
     CONFIGURATION_TYPE,
@@ -203,14 +200,12 @@ def test_standalone_configurations_and_routes_get_their_own_components(
 def test_two_objects_with_one_identity_are_refused_as_render_refuses_them(
     example_project: Path,
 ) -> None:
-    """The policy tests' bad variant: Service canary-espresso's route and espresso's `canary`
-    tag route are both HTTPRoute coffee-shop/canary-espresso."""
+    """The policy tests' bad variant with a clash: Service canary-espresso's route and
+    espresso's `canary` tag route are both HTTPRoute coffee-shop/canary-espresso. The build
+    refuses it (knstack.expand.order), before anything is registered."""
     bad = REPO / "tests" / "policy" / "data" / "bad-shop.yaml"
-    (example_project / "components" / "bad-shop.yaml").write_text(bad.read_text(encoding="utf-8"))
-    # record its revisions (render would refuse before writing the ledger)
-    build = build_environment(find_project(example_project), "test")
-    assert build.ledger_file is not None and build.appended
-    save_ledger(build.ledger_file, build.ledger)
+    clash = bad.read_text(encoding="utf-8").replace("name: decaf", "name: canary-espresso")
+    (example_project / "components" / "bad-shop.yaml").write_text(clash)
     with pytest.raises(pulumi.RunError) as caught:
         run_mocked(lambda: program.main(example_project), project="coffee-shop", stack="test")
     assert (
