@@ -401,6 +401,13 @@ CASES = [
         "Failed to parse image reference: repository can only contain",
     ),
     Case(
+        "route-without-traffic",
+        "apiVersion: serving.knative.dev/v1\nkind: Route\nmetadata:\n  name: shop\n",
+        "spec.traffic",
+        "traffic percentages sum to 0",
+        obj="Route default/shop",
+    ),
+    Case(
         "unsupported-kind",
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shop\n",
         "kind",
