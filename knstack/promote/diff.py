@@ -13,14 +13,15 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
-from knstack.build import build_environment
-from knstack.ledger import import_entry
+from knstack.build import EnvironmentBuild, build_environment
+from knstack.ledger import RevisionLedger, import_entry
 from knstack.promote import steps
 from knstack.promote.planning import plan_promotion
 from knstack.promote.source import NotPassed, Passed
 from knstack.promote.stackedit import release_fields, set_release
-from knstack.promote.state import load_state, stack_data
+from knstack.promote.state import EnvState, load_state, stack_data
 from knstack.promote.steps import describe_step
 from knstack.render.writer import rendered_files
 from knstack.stack import Project
@@ -105,32 +106,46 @@ def promotion_diff(
         templates.append((full, transition.new.stable or "", passed))
     if text == target.text:
         return result
-    stack_name = (
-        target.file.relative_to(project.root)
-        if target.file.is_relative_to(project.root)
-        else target.file
-    )
+    stack_name = _relative(target.file, project.root)
     result.sections.append(_unified(target.text, text, f"a/{stack_name}", f"b/{stack_name}"))
+    result.sections += _ledger_section(target, ledger, _relative(target.ledger_file, project.root))
+    result.sections += _template_sections(target, templates, target_env)
+    after_build = build_environment(
+        project, target_env, stack_data=stack_data(text, target.file), ledger=ledger
+    )
+    result.sections += _render_sections(before_build, after_build, target_env)
+    return result
+
+
+def _relative(path: Path, root: Path) -> Path:
+    return path.relative_to(root) if path.is_relative_to(root) else path
+
+
+def _ledger_section(target: EnvState, ledger: RevisionLedger, name: Path) -> list[str]:
+    """The ledger entries the promotion imports, one line each."""
     added = [
         (k, e)
         for k, entries in ledger.configurations.items()
         for e in entries
         if target.ledger.find(k, e.name) is None
     ]
-    if added:
-        ledger_name = (
-            target.ledger_file.relative_to(project.root)
-            if target.ledger_file.is_relative_to(project.root)
-            else target.ledger_file
-        )
-        lines = [f"--- a/{ledger_name}\n", f"+++ b/{ledger_name}\n"]
-        lines += [f"+ {k}: {e.name} (generation {e.generation}, {e.digest})\n" for k, e in added]
-        result.sections.append("".join(lines))
+    if not added:
+        return []
+    lines = [f"--- a/{name}\n", f"+++ b/{name}\n"]
+    lines += [f"+ {k}: {e.name} (generation {e.generation}, {e.digest})\n" for k, e in added]
+    return ["".join(lines)]
+
+
+def _template_sections(
+    target: EnvState, templates: list[tuple[str, str, Passed]], target_env: str
+) -> list[str]:
+    """Each promoted template against the one stable in the target."""
+    sections = []
     for full, stable, passed in templates:
         old = target.ledger.find(full, stable)
         old_text = dump_yaml(old.template) if old is not None else ""
         label = f"revision {stable} (stable in {target_env})" if old is not None else "/dev/null"
-        result.sections.append(
+        sections.append(
             _unified(
                 old_text,
                 dump_yaml(passed.entry.template),
@@ -138,17 +153,22 @@ def promotion_diff(
                 f"revision {passed.revision} (from {passed.source})",
             )
         )
-    after_build = build_environment(
-        project, target_env, stack_data=stack_data(text, target.file), ledger=ledger
-    )
-    old_files, new_files = rendered_files(before_build), rendered_files(after_build)
+    return sections
+
+
+def _render_sections(
+    before: EnvironmentBuild, after: EnvironmentBuild, target_env: str
+) -> list[str]:
+    """Every rendered file the promotion changes, as a unified diff."""
+    old_files, new_files = rendered_files(before), rendered_files(after)
+    sections = []
     for path in sorted(set(old_files) | set(new_files)):
         old_text, new_text = old_files.get(path, ""), new_files.get(path, "")
         if old_text != new_text:
             a = f"a/out/{target_env}/{path}" if path in old_files else "/dev/null"
             b = f"b/out/{target_env}/{path}" if path in new_files else "/dev/null"
-            result.sections.append(_unified(old_text, new_text, a, b))
-    return result
+            sections.append(_unified(old_text, new_text, a, b))
+    return sections
 
 
 def _unified(old: str, new: str, a: str, b: str) -> str:

@@ -10,12 +10,13 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from knstack.build import build_environment
+from knstack.build import EnvironmentBuild, build_environment
 from knstack.errors import InputError, Problem
 from knstack.promote.chain import read_chain
 from knstack.promote.steps import parse_timestamp
+from knstack.resolve.model import RoutePlan
 from knstack.stack import Project
-from knstack.stack.release import ReleaseState, cluster_percent
+from knstack.stack.release import CanaryPlan, Release, ReleaseState, cluster_percent
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,20 @@ def status_records(
 ) -> tuple[list[StatusRecord], list[Problem]]:
     """Records for every Service in every environment (promotion order), and the problems
     of environments that do not build (the others are still reported)."""
+    records: list[StatusRecord] = []
+    problems: list[Problem] = []
+    for env in _wanted_environments(project, environments):
+        try:
+            build = build_environment(project, env)
+        except InputError as err:
+            problems += err.problems
+            continue
+        records += _environment_records(build, env, service)
+    return records, problems
+
+
+def _wanted_environments(project: Project, environments: Sequence[str] | None) -> list[str]:
     order = read_chain(project).order()
-    wanted = [e for e in order if environments is None or e in environments]
     unknown = [e for e in environments or [] if e not in order]
     if unknown:
         raise InputError(
@@ -66,93 +79,98 @@ def status_records(
                 for e in unknown
             ]
         )
-    records: list[StatusRecord] = []
-    problems: list[Problem] = []
-    for env in wanted:
-        try:
-            build = build_environment(project, env)
-        except InputError as err:
-            problems += err.problems
-            continue
-        settings = build.settings
-        plan = settings.canary
-        releases = {
-            (k if "/" in k else f"{settings.namespace}/{k}"): r
-            for k, r in settings.releases.items()
-        }
-        for cluster in build.clusters:
-            serving = cluster.plan or build.plan
-            for route in serving.routes:
-                if route.service is None or (
-                    service is not None
-                    and service not in (route.name, f"{route.namespace}/{route.name}")
-                ):
-                    continue
-                full = f"{route.namespace}/{route.name}"
-                release = releases.get(full)
-                traffic = [
+    return [e for e in order if environments is None or e in environments]
+
+
+def _environment_records(
+    build: EnvironmentBuild, env: str, service: str | None
+) -> list[StatusRecord]:
+    """One record per Service and cluster of a built environment."""
+    settings = build.settings
+    plan = settings.canary
+    releases = {
+        (k if "/" in k else f"{settings.namespace}/{k}"): r for k, r in settings.releases.items()
+    }
+    records = []
+    for cluster in build.clusters:
+        serving = cluster.plan or build.plan
+        for route in serving.routes:
+            if route.service is None or (
+                service is not None
+                and service not in (route.name, f"{route.namespace}/{route.name}")
+            ):
+                continue
+            wave = plan.wave_of(cluster.name)
+            common: dict[str, Any] = {
+                "service": route.name,
+                "namespace": route.namespace,
+                "env": env,
+                "cluster": cluster.name,
+                "stages": len(plan.stages),
+                "wave": wave if plan.wave_count > 1 else None,
+                "waves": plan.wave_count,
+                "traffic": [
                     {
                         "revision": s.revision,
                         "percent": s.percent,
                         **({"tag": s.tag} if s.tag else {}),
                     }
                     for s in route.traffic
-                ]
-                wave = plan.wave_of(cluster.name)
-                common: dict[str, Any] = {
-                    "service": route.name,
-                    "namespace": route.namespace,
-                    "env": env,
-                    "cluster": cluster.name,
-                    "stages": len(plan.stages),
-                    "wave": wave if plan.wave_count > 1 else None,
-                    "waves": plan.wave_count,
-                    "traffic": traffic,
-                }
-                if release is None:
-                    weighted = route.weighted_revisions()
-                    main = max(weighted, key=lambda item: item[1])[0] if weighted else None
-                    records.append(
-                        StatusRecord(
-                            **common,
-                            stable=main,
-                            candidate=None,
-                            stage=0,
-                            percent=0,
-                            state="stable",
-                            updated=None,
-                            managed=False,
-                        )
-                    )
-                    continue
-                if release.candidate is None:
-                    stage = 0
-                elif wave < release.wave:
-                    stage = len(plan.stages)
-                elif wave > release.wave:
-                    stage = 0
-                else:
-                    stage = release.stage
-                records.append(
-                    StatusRecord(
-                        **common,
-                        stable=release.stable,
-                        candidate=release.candidate,
-                        stage=stage,
-                        percent=cluster_percent(release, plan, cluster.name),
-                        state=release.state,
-                        updated=release.updated,
-                        managed=True,
-                        rolled_back=list(release.rolled_back),
-                        previous=release.previous,
-                        retained=[
-                            {"revision": r.revision, "releases": r.releases}
-                            for r in release.retained
-                            if r.on(cluster.name)
-                        ],
-                    )
-                )
-    return records, problems
+                ],
+            }
+            release = releases.get(f"{route.namespace}/{route.name}")
+            if release is None:
+                records.append(_unmanaged_record(route, common))
+            else:
+                records.append(_release_record(release, plan, cluster.name, wave, common))
+    return records
+
+
+def _unmanaged_record(route: RoutePlan, common: dict[str, Any]) -> StatusRecord:
+    """A Service no release manages: its stable revision is the one with most traffic."""
+    weighted = route.weighted_revisions()
+    main = max(weighted, key=lambda item: item[1])[0] if weighted else None
+    return StatusRecord(
+        **common,
+        stable=main,
+        candidate=None,
+        stage=0,
+        percent=0,
+        state="stable",
+        updated=None,
+        managed=False,
+    )
+
+
+def _release_record(
+    release: Release, plan: CanaryPlan, cluster: str, wave: int, common: dict[str, Any]
+) -> StatusRecord:
+    """A managed Service: its release's stage as this cluster's wave sees it."""
+    if release.candidate is None:
+        stage = 0
+    elif wave < release.wave:
+        stage = len(plan.stages)
+    elif wave > release.wave:
+        stage = 0
+    else:
+        stage = release.stage
+    return StatusRecord(
+        **common,
+        stable=release.stable,
+        candidate=release.candidate,
+        stage=stage,
+        percent=cluster_percent(release, plan, cluster),
+        state=release.state,
+        updated=release.updated,
+        managed=True,
+        rolled_back=list(release.rolled_back),
+        previous=release.previous,
+        retained=[
+            {"revision": r.revision, "releases": r.releases}
+            for r in release.retained
+            if r.on(cluster)
+        ],
+    )
 
 
 def last_moved(record: StatusRecord) -> str:
