@@ -267,15 +267,15 @@ def build_objects(
         )
         plan = next((p for k, p in plans if k == key), None)
         if plan is None:  # resolving is cheap; the ledger already holds every template
-            resolved_again = resolve(
+            plan = resolve(
                 objects,
                 resolved.ledger,
                 default_namespace=settings.namespace,
                 traffic_overrides=key[0],
                 standby=key[1],
                 record_templates=record_templates,
-            )
-            plan = apply_defaults(resolved_again.plan, config)
+            ).plan
+            plan = apply_defaults(plan, config)
             plans.append((key, plan))
         expansion = expand(plan, cluster_settings)
         # Apply order, and two objects with one identity refused, once for every path.

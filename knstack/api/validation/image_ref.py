@@ -47,12 +47,17 @@ def parse_reference(image: str) -> None:
         raise (as_digest if "@" in image else as_tag) from None
 
 
-def _check_tag_reference(name: str) -> None:
-    """name.NewTag: a trailing `:x` without a slash is a tag (an empty one means latest)."""
-    base, tag = name, ""
+def _split_tag(name: str) -> tuple[str, str]:
+    """name.NewTag's split: a trailing `:x` without a slash is a tag (empty: none given)."""
     parts = name.split(":")
     if len(parts) > 1 and "/" not in parts[-1]:
-        base, tag = ":".join(parts[:-1]), parts[-1]
+        return ":".join(parts[:-1]), parts[-1]
+    return name, ""
+
+
+def _check_tag_reference(name: str) -> None:
+    """name.NewTag: an optional tag (an empty one means latest) after a repository."""
+    base, tag = _split_tag(name)
     if tag:
         _check_element("tag", tag, TAG_CHARS, 1, 128)
     _check_repository_name(base)
@@ -76,17 +81,10 @@ def _check_digest_reference(name: str) -> None:
         raise BadImageReference("invalid checksum digest format")
     try:
         _check_tag_reference(base)  # repo:tag@sha256:... names the repository of the tag
-        base = _strip_tag(base)
+        base = _split_tag(base)[0]
     except BadImageReference:
         pass
     _check_repository_name(base)
-
-
-def _strip_tag(name: str) -> str:
-    parts = name.split(":")
-    if len(parts) > 1 and "/" not in parts[-1]:
-        return ":".join(parts[:-1])
-    return name
 
 
 def _check_repository_name(name: str) -> None:

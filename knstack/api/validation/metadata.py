@@ -177,9 +177,12 @@ def _rollout_duration(raw: str, where: str) -> list[Problem]:
     """knative/serving pkg/apis/serving/metadata_validation.go
     (ValidateRolloutDurationAnnotation): a Go duration, whole seconds, not negative."""
     problems = _duration(raw, where, minimum=0.0)
-    if not problems and parse_go_duration(raw) != round(parse_go_duration(raw)):
-        problems.append(Problem(f"rollout-duration={raw} is not at second precision", field=where))
-    return problems
+    if problems:
+        return problems
+    seconds = parse_go_duration(raw)
+    if seconds != round(seconds):
+        return [Problem(f"rollout-duration={raw} is not at second precision", field=where)]
+    return []
 
 
 def _unknown_serving_key(key: str, allowed: set[str]) -> str:

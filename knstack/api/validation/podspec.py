@@ -150,7 +150,7 @@ def validate_revision_spec(spec: RevisionSpec, ctx: ServingContext, base: str) -
             if getattr(container, probe_name) is not None:
                 bad("init containers must not have probes", f"{where}")
     check_pod_fields(spec, bad)
-    problems += validate_volumes(spec, ctx, bad)
+    validate_volumes(spec, ctx, bad)
     _validate_serving_settings(spec, ctx, bad)
     return problems
 

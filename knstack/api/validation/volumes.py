@@ -9,7 +9,6 @@ from knstack.api.core import Volume
 from knstack.api.serving import RevisionSpec
 from knstack.api.validation.names import dns1123_label_error
 from knstack.api.validation.report import Report
-from knstack.errors import Problem
 
 RESERVED_MOUNT_PATHS = frozenset({"/", "/dev", "/dev/log"})
 # Volume source (attribute, API name) -> flag, or None when always allowed.
@@ -31,7 +30,7 @@ VOLUME_SOURCES: dict[str, tuple[str, str | None]] = {
 }
 
 
-def validate_volumes(spec: RevisionSpec, ctx: ServingContext, bad: Report) -> list[Problem]:
+def validate_volumes(spec: RevisionSpec, ctx: ServingContext, bad: Report) -> None:
     volumes: dict[str, tuple[int, Volume]] = {}
     for index, volume in enumerate(spec.volumes or []):
         where = f"volumes[{index}]"
@@ -93,4 +92,3 @@ def validate_volumes(spec: RevisionSpec, ctx: ServingContext, bad: Report) -> li
     for name, (index, _) in volumes.items():
         if name not in mounted:
             bad(f"volume {name!r} is not mounted by any container", f"volumes[{index}].name")
-    return []
