@@ -12,15 +12,19 @@ from knstack.cli import main
 from tests.core.bad_input_cases import CASES, WARNING_CASES, Case, service
 
 
+def _render(case: Case, tmp_path: Path) -> tuple[int, Path, Path]:
+    """`knstack render -f` of the case's YAML: (exit code, the source file, the output dir)."""
+    source = tmp_path / f"{case.id}.yaml"
+    source.write_text(case.yaml, encoding="utf-8")
+    out = tmp_path / "out"
+    return main(["render", "-f", str(source), "--out", str(out)]), source, out
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_input_is_reported_precisely_and_nothing_is_written(
     case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    source = tmp_path / f"{case.id}.yaml"
-    source.write_text(case.yaml, encoding="utf-8")
-    out = tmp_path / "out"
-
-    code = main(["render", "-f", str(source), "--out", str(out)])
+    code, source, out = _render(case, tmp_path)
 
     err = capsys.readouterr().err
     assert code == 2, err
@@ -38,11 +42,7 @@ def test_what_knative_admits_renders_with_a_warning_and_fails_the_policy_check(
 ) -> None:
     """Knative's webhook admits these (tests/oracle agrees), so knstack renders them; the
     warning names file, object and field, and `knstack check` fails on rule serving-warnings."""
-    source = tmp_path / f"{case.id}.yaml"
-    source.write_text(case.yaml, encoding="utf-8")
-    out = tmp_path / "out"
-
-    code = main(["render", "-f", str(source), "--out", str(out)])
+    code, source, out = _render(case, tmp_path)
 
     err = capsys.readouterr().err
     assert code == 0, err

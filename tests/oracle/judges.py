@@ -26,6 +26,7 @@ class Verdict:
     messages: tuple[str, ...] = ()
     built: dict[str, Any] = field(default_factory=dict, compare=False)
     defaulted: dict[str, Any] = field(default_factory=dict, compare=False)
+    build_error: str = field(default="", compare=False)  # the oracle's builders failed
 
 
 def find_oracle() -> Path | None:
@@ -79,6 +80,7 @@ def knative_verdicts(
                 messages,
                 built=answer.get("built") or {},
                 defaulted=answer.get("defaulted") or {},
+                build_error=answer.get("build_error") or "",
             )
         )
     return verdicts

@@ -6,7 +6,6 @@ apart from the differences by design listed once below with their reason."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from knstack.errors import InputError
 from knstack.expand.routing.hosts import cluster_local_host, default_host
 from knstack.stack.settings import StackSettings
 from tests.oracle.generator import Case, sample_cases
-from tests.oracle.judges import find_oracle, knstack_verdict
+from tests.oracle.judges import find_oracle, knative_verdicts, knstack_verdict
 
 # Differences by design (each applies to every case):
 # - queue-proxy: knstack's backend runs no queue-proxy sidecar (docs/backends.md), so the
@@ -103,24 +102,16 @@ def test_accepted_services_expand_as_knative_builds_them(
 ) -> None:
     oracle = find_oracle()
     assert oracle is not None, "knative-oracle is not built (scripts/bootstrap-tools.sh tests)"
-    stream = yaml.safe_dump_all([c.document for c in admitted_services], sort_keys=False)
     # Knative's hosts under the domain knstack's default settings use.
     config = tmp_path / "config.json"
     config.write_text(json.dumps({"config-domain": {StackSettings().domain: ""}}))
-    run = subprocess.run(
-        [str(oracle), "-config", str(config)],
-        input=stream,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    answers = [json.loads(line) for line in run.stdout.splitlines()]
+    verdicts = knative_verdicts(oracle, [c.document for c in admitted_services], config)
     differences: list[str] = []
     compared = 0
-    for index, (case, answer) in enumerate(zip(admitted_services, answers, strict=True)):
-        if answer["errors"]:
+    for index, (case, verdict) in enumerate(zip(admitted_services, verdicts, strict=True)):
+        if not verdict.accepted:
             continue  # a listed accept/reject difference (test_differential.py)
-        assert not answer.get("build_error"), answer.get("build_error")
+        assert not verdict.build_error, verdict.build_error
         source = tmp_path / f"case-{index}.yaml"
         source.write_text(yaml.safe_dump(case.document), encoding="utf-8")
         try:
@@ -128,7 +119,7 @@ def test_accepted_services_expand_as_knative_builds_them(
         except InputError:
             continue  # traffic naming a revision knstack's ledger does not hold
         compared += 1
-        differences += _differences(case, answer["built"], build.clusters[0].manifests)
-        differences += _host_differences(case, answer["built"], build)
+        differences += _differences(case, verdict.built, build.clusters[0].manifests)
+        differences += _host_differences(case, verdict.built, build)
     assert compared >= 50
     assert differences == []
