@@ -81,10 +81,10 @@ stamp_ok() { [ "${KNSTACK_TOOLS_FORCE:-0}" != "1" ] && [ -f "$stamp_dir/$1" ] &&
 # place SRC DEST: hard link (same filesystem) or copy a built binary into .tools/bin.
 place() { rm -f "$2"; ln "$1" "$2" 2>/dev/null || cp "$1" "$2"; chmod +x "$2"; }
 
-# build TOOL KEY OUTNAME PKG [LDFLAGS]: go build PKG in tools/TOOL to .tools/bin/OUTNAME, going
-# through the per-user binary cache.
+# build TOOL KEY OUTNAME PKG [LDFLAGS] [SRCDIR] [TAGS]: go build PKG in SRCDIR (default
+# tools/TOOL) with build tags TAGS to .tools/bin/OUTNAME, going through the per-user binary cache.
 build() {
-  local tool="$1" k="$2" out="$3" pkg="$4" ldflags="${5:-}"
+  local tool="$1" k="$2" out="$3" pkg="$4" ldflags="${5:-}" src="${6:-tools/$1}" tags="${7:-}"
   local cached=""
   if [ "$cache_root" != "off" ]; then
     cached="$cache_root/$tool-$k/$out"
@@ -98,7 +98,7 @@ build() {
   local start=$SECONDS
   log "$out: building $pkg (cold builds take minutes)"
   local tmp="$bin_dir/.$out.tmp.$$"
-  if ! (cd "tools/$tool" && go build -ldflags "-s -w $ldflags" -o "$tmp" "$pkg"); then
+  if ! (cd "$src" && go build -tags "$tags" -ldflags "-s -w $ldflags" -o "$tmp" "$pkg"); then
     rm -f "$tmp"
     die "building $out ($pkg in tools/$tool) failed; see the go output above"
   fi

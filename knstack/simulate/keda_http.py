@@ -6,16 +6,25 @@ Deployment is at zero and reports its pending count (in flight plus queued) to t
 add-on's external scaler; KEDA activates the Deployment (0 -> 1) as soon as the count is
 above zero, and scales it back to zero once the count has stayed at zero for the
 HTTPScaledObject's `scaledownPeriod` (knstack renders Knative's idle time plus grace,
-knstack/expand/autoscaling/keda_http.py). Between one and max, KEDA's HPA scales on
-the count as an AverageValue target (replica_calculator.go: replicas = ceil(usage /
-target) outside the 0.1 tolerance), with the HPA defaults of `hpa.HpaBehavior`.
+knstack/expand/autoscaling/keda_http.py). Between one and max, the HPA KEDA makes scales
+on the count as an External AverageValue metric (`hpa.HpaController`; no behavior, so the
+controller's own 5-minute downscale stabilisation applies).
 """
 
 from __future__ import annotations
 
-import math
+from knstack.simulate.hpa import METRIC_WINDOW_SECONDS, SYNC_SECONDS, HpaController, Observation
+from knstack.simulate.hpa_spec import ExternalTarget, HpaSpec
 
-from knstack.simulate.hpa import METRIC_WINDOW_SECONDS, SYNC_SECONDS, HpaController, HpaSpec
+PENDING_METRIC = "s0-http-pending-requests"
+
+
+def keda_http_spec(max_replicas: int, target_value: float) -> HpaSpec:
+    """The HPA KEDA makes for the add-on's ScaledObject: min 1, the pending count only."""
+    target = ExternalTarget(PENDING_METRIC, round(target_value * 1000))
+    return HpaSpec(
+        min_replicas=1, max_replicas=max_replicas, cpu_utilization=None, external=(target,)
+    )
 
 
 class KedaHttpModel:
@@ -24,14 +33,12 @@ class KedaHttpModel:
     def __init__(
         self,
         spec: HpaSpec,
-        target_value: float,
         scaledown_period: float,
         min_replicas: int = 0,
         label: str = "keda-http",
     ) -> None:
         self.label = label
         self.controller = HpaController(spec)
-        self.target = target_value
         self.scaledown_period = scaledown_period
         self.min_replicas = min_replicas
         self.last: int | None = None
@@ -43,7 +50,7 @@ class KedaHttpModel:
         pending = metrics.mean("concurrency", now, 1)
         if pending > 0:
             self.last_traffic = now
-        if current == 0:
+        if self.last == 0:
             self.last = 1 if pending > 0 or self.min_replicas else 0
             return self.last
         if self.min_replicas == 0 and now - self.last_traffic >= self.scaledown_period:
@@ -52,7 +59,6 @@ class KedaHttpModel:
         if now % SYNC_SECONDS != 0:
             return self.last
         usage = metrics.mean("concurrency", now, METRIC_WINDOW_SECONDS)
-        ratio = usage / (self.target * max(ready, 1))
-        proposed = current if abs(ratio - 1) <= 0.1 else math.ceil(usage / self.target)
-        self.last = self.controller.normalize(float(now), max(proposed, 1), current)
+        seen = Observation((0,) * ready, current - ready, {PENDING_METRIC: round(usage * 1000)})
+        self.last = self.controller.sync(float(now), self.last, seen)
         return self.last

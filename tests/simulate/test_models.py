@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 
 from knstack.simulate.engine import PodShape, Prices, simulate
 from knstack.simulate.fixed import FixedModel
-from knstack.simulate.hpa import HpaController, HpaModel, HpaSpec
-from knstack.simulate.keda_http import KedaHttpModel
+from knstack.simulate.hpa import HpaController, HpaModel, Observation, cpu_proposal
+from knstack.simulate.hpa_spec import HpaSpec, hpa_spec
+from knstack.simulate.keda_http import KedaHttpModel, keda_http_spec
 from knstack.simulate.kpa import DeciderSpec, KpaModel, KpaSettings, MaxTimeWindow, ScalerBounds
 from knstack.simulate.traces import synthetic
 
@@ -25,20 +26,45 @@ def kpa(min_scale: int = 0, max_scale: int = 0, target: float = 7.0) -> KpaModel
 
 def test_hpa_tolerance_and_unready_pods() -> None:
     # replica_calculator.go: within 10% nothing changes; unready pods count at zero usage
-    hpa = HpaController(HpaSpec())
-    assert hpa.replicas_for(1.05, ready=4, starting=0, current=4) == 4
-    assert hpa.replicas_for(2.0, ready=4, starting=0, current=4) == 8
-    assert hpa.replicas_for(2.0, ready=2, starting=2, current=4) == 4  # 2 x 2/4 = 1.0
-    assert hpa.replicas_for(0.5, ready=4, starting=0, current=4) == 2
+    def seen(usage: int, ready: int, unready: int = 0) -> Observation:
+        return Observation((usage,) * ready, unready)
+
+    assert cpu_proposal(50, 4, seen(520, 4)) == 4  # 104% of target: within tolerance
+    assert cpu_proposal(50, 4, seen(1000, 4)) == 8
+    assert cpu_proposal(50, 4, seen(1000, 2, 2)) == 4  # 2 x 2/4 = 1.0
+    assert cpu_proposal(80, 4, seen(400, 4)) == 2
+    assert cpu_proposal(80, 4, seen(799, 4)) == 4  # 79% in whole percent: 0.9875
 
 
-def test_hpa_default_behavior_limits_and_stabilises() -> None:
-    # defaults.go: up by max(100%, 4 pods) per period; down only after 300 s of lower advice
-    hpa = HpaController(HpaSpec(max_replicas=100))
-    assert hpa.normalize(15.0, 50, current=2) == 6  # +4 pods beats +100% of 2
-    assert hpa.normalize(30.0, 50, current=10) == 20
-    assert hpa.normalize(45.0, 1, current=20) == 20  # 50 advised 30 s ago
-    assert hpa.normalize(400.0, 1, current=20) == 1
+def test_hpa_without_behavior_limits_and_stabilises() -> None:
+    # horizontal.go normalizeDesiredReplicas: up to max(2 x current, 4); down only after
+    # five minutes of lower recommendations
+    hpa = HpaController(HpaSpec(max_replicas=100, cpu_utilization=10))
+    assert hpa.sync(15.0, 2, Observation((1000, 1000))) == 4  # wants 20, +2 pods beats x2
+    assert hpa.sync(30.0, 10, Observation((1000,) * 10)) == 20
+    # the highest recommendation of the last five minutes (100, 15 s ago) still rules,
+    # doubled at most: without a behavior a quiet sync can even scale up
+    assert hpa.sync(45.0, 20, Observation((10,) * 20)) == 40
+    assert hpa.sync(400.0, 20, Observation((10,) * 20)) == 2
+
+
+def test_hpa_behavior_policies_count_earlier_changes() -> None:
+    # horizontal.go calculateScaleUpLimitWithScalingRules: a policy's period counts the
+    # pods already added in it (defaults.go: 4 pods or 100% per 15 s)
+    cpu = {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 10}}
+    spec = hpa_spec(
+        {
+            "maxReplicas": 100,
+            "metrics": [{"type": "Resource", "resource": cpu}],
+            "behavior": {
+                "scaleUp": {"policies": [{"type": "Pods", "value": 2, "periodSeconds": 60}]}
+            },
+        }
+    )
+    hpa = HpaController(spec)
+    assert hpa.sync(15.0, 2, Observation((1000, 1000))) == 4
+    assert hpa.sync(30.0, 4, Observation((1000,) * 4)) == 4  # 2 added in the last 60 s
+    assert hpa.sync(90.0, 4, Observation((1000,) * 4)) == 6
 
 
 def test_max_time_window_keeps_the_largest_recent_value() -> None:
@@ -74,7 +100,7 @@ def test_fixed_and_keda_http() -> None:
     trace = synthetic("idle-then-burst", 3, seconds=3000, rate=50.0)
     fixed = simulate(trace, FixedModel(2), POD, PRICES, 0.2, 2)
     assert set(fixed.timeline.billed.tolist()) == {2}
-    keda = KedaHttpModel(HpaSpec(), target_value=7.0, scaledown_period=90.0)
+    keda = KedaHttpModel(keda_http_spec(100, 7.0), scaledown_period=90.0)
     run = simulate(trace, keda, POD, PRICES, 0.2, 0)
     assert run.timeline.billed.min() == 0 and run.timeline.billed.max() > 1
     assert run.queue.cold_starts > 0
@@ -90,7 +116,9 @@ def test_more_traffic_never_fewer_pods_at_steady_state(
     base: float, extra: float, model: str
 ) -> None:
     def steady_pods(rate: float) -> int:
-        autoscaler = kpa() if model == "kpa" else HpaModel(HpaSpec(), 80.0, POD.concurrency)
+        autoscaler = (
+            kpa() if model == "kpa" else HpaModel(HpaSpec(cpu_utilization=80), POD.concurrency)
+        )
         run = simulate(np.full(900, rate), autoscaler, POD, PRICES, 0.2, 1)
         return int(run.timeline.desired[-1])
 
