@@ -10,29 +10,42 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from knstack.api.autoscaling import Autoscaling
 from knstack.api.configmaps import AutoscalerConfig
 from knstack.api.configmaps.base import seconds
 from knstack.api.context import ServingContext
+from knstack.api.knstack_annotations import SCHEDULE, Schedule
 from knstack.errors import InputError, Problem
 from knstack.expand.autoscaling import fixed_replicas
-from knstack.expand.autoscaling.hpa import DEFAULT_CPU_UTILIZATION
+from knstack.expand.autoscaling.hpa import build_revision_hpa
 from knstack.expand.autoscaling.keda_http import (
     RPS_TARGET_UTILIZATION_PERCENT,
     kpa_target,
     min_replicas,
     scaledown_period,
 )
+from knstack.expand.autoscaling.keda_schedule import build_scheduled_scaled_object
 from knstack.resolve.model import RevisionPlan
 from knstack.simulate.engine import Autoscaler
 from knstack.simulate.fixed import FixedModel
-from knstack.simulate.hpa import HpaBehavior, HpaModel, HpaSpec
-from knstack.simulate.keda_http import KedaHttpModel
+from knstack.simulate.hpa import HpaModel
+from knstack.simulate.hpa_spec import hpa_spec
+from knstack.simulate.keda_http import KedaHttpModel, keda_http_spec
+from knstack.simulate.keda_schedule import KedaScheduleModel
 from knstack.simulate.kpa import DeciderSpec, KpaModel, KpaSettings, ScalerBounds
 
-COMPARE_NAMES = ("kpa", "hpa", "hpa-cpu", "keda-http", "reserved", "fixed:N")
+COMPARE_NAMES = ("kpa", "hpa", "hpa-cpu", "schedule+hpa", "keda-http", "reserved", "fixed:N")
 MAX_INT32 = 2147483647
+
+
+@dataclass(frozen=True)
+class TraceClock:
+    """Where the trace sits in wall-clock time (cron schedules read it) and its length."""
+
+    start: datetime
+    seconds: int
 
 
 @dataclass(frozen=True)
@@ -101,50 +114,46 @@ def pod_concurrency(rev: RevisionPlan, ctx: ServingContext) -> float:
     return float(cc) if cc else ctx.container_concurrency_target_default
 
 
-def hpa_spec(rev: RevisionPlan) -> HpaSpec:
-    """As knstack.expand.autoscaling.hpa renders it: no scale to zero, window both ways."""
-    scaling = rev.autoscaling
-    behavior = HpaBehavior()
-    if scaling.window is not None:
-        behavior = replace(
-            behavior, scale_up_window=scaling.window, scale_down_window=scaling.window
-        )
-    return HpaSpec(
-        min_replicas=max(1, scaling.min_scale or 0),
-        max_replicas=scaling.max_scale or MAX_INT32,
-        behavior=behavior,
-    )
-
-
 def hpa_model(rev: RevisionPlan, ctx: ServingContext, label: str = "hpa") -> HpaModel:
-    scaling = rev.autoscaling
-    target = (
-        scaling.target
-        if scaling.is_hpa and scaling.effective_metric == "cpu" and scaling.target
-        else DEFAULT_CPU_UTILIZATION
-    )
-    return HpaModel(hpa_spec(rev), float(target), pod_concurrency(rev, ctx), label)
+    """The HPA knstack renders for this revision (knstack.expand.autoscaling.hpa), on CPU:
+    a revision that scales on another metric is compared at Kubernetes' default target."""
+    spec = hpa_spec(build_revision_hpa(rev)["spec"]).with_cpu_only()
+    return HpaModel(spec, pod_concurrency(rev, ctx), label)
 
 
 def keda_http_model(
     rev: RevisionPlan, ctx: ServingContext, label: str = "keda-http"
 ) -> KedaHttpModel:
-    scaling = rev.autoscaling
-    spec = HpaSpec(min_replicas=1, max_replicas=scaling.max_scale or MAX_INT32)
-    return KedaHttpModel(
-        spec,
-        max(1.0, float(int(kpa_target(rev, ctx)))),
-        float(scaledown_period(rev)),
-        min_replicas=min_replicas(rev, ctx),
-        label=label,
+    spec = keda_http_spec(
+        rev.autoscaling.max_scale or MAX_INT32, max(1.0, float(int(kpa_target(rev, ctx))))
     )
+    return KedaHttpModel(spec, float(scaledown_period(rev)), min_replicas(rev, ctx), label)
 
 
 _FIXED = re.compile(r"^fixed:(\d+)$")
 
 
+def schedule_model(
+    rev: RevisionPlan, ctx: ServingContext, clock: TraceClock, label: str = "schedule+hpa"
+) -> KedaScheduleModel:
+    """The ScaledObject knstack renders for the revision's `knstack.dev/schedule`."""
+    schedule = Schedule.of(rev.template.metadata.annotations)
+    if schedule is None:
+        raise InputError(
+            [Problem(f"--compare schedule+hpa: {rev.ref} has no {SCHEDULE} annotation to simulate")]
+        )
+    scaled_object = build_scheduled_scaled_object(rev, schedule)
+    return KedaScheduleModel(
+        scaled_object, pod_concurrency(rev, ctx), clock.start, clock.seconds, label
+    )
+
+
 def candidate(
-    name: str, rev: RevisionPlan, ctx: ServingContext, config: AutoscalerConfig
+    name: str,
+    rev: RevisionPlan,
+    ctx: ServingContext,
+    config: AutoscalerConfig,
+    clock: TraceClock,
 ) -> Candidate:
     """One `--compare` name as a model of this revision."""
     settings = kpa_settings(rev, ctx, config)
@@ -155,6 +164,8 @@ def candidate(
         return Candidate(name, hpa_model(rev, ctx, name), initial)
     if name == "keda-http":
         return Candidate(name, keda_http_model(rev, ctx), initial)
+    if name == "schedule+hpa":
+        return Candidate(name, schedule_model(rev, ctx, clock), initial)
     if name == "reserved":
         # The article's alternative to scaling to zero: the KPA may go to zero while one
         # low-spec pod keeps serving (knstack.expand.autoscaling.reserved).
@@ -176,18 +187,17 @@ def as_rendered(
     config: AutoscalerConfig,
     autoscaler: str,
     reserved: bool,
+    clock: TraceClock,
+    label: str | None = None,
 ) -> Candidate:
     """The revision's own autoscaler: `autoscaler` is knstack's choice for the cluster
     (kpa/hpa on the knative backend; hpa, keda-schedule, keda-http or fixed otherwise)."""
-    label = f"as rendered ({autoscaler}{'+reserved' if reserved else ''})"
+    label = label or f"as rendered ({autoscaler}{'+reserved' if reserved else ''})"
     if autoscaler == "fixed":
         replicas = fixed_replicas(rev)
         return Candidate(label, FixedModel(replicas, label), replicas)
     base = candidate(
-        {"keda-schedule": "hpa", "keda-http": "keda-http"}.get(autoscaler, autoscaler),
-        rev,
-        ctx,
-        config,
+        {"keda-schedule": "schedule+hpa"}.get(autoscaler, autoscaler), rev, ctx, config, clock
     )
     base.model.label = label
     return Candidate(label, base.model, base.initial_pods, reserved=reserved)

@@ -5,16 +5,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 
+from knstack.api.configmaps import AutoscalerConfig
+from knstack.api.context import ServingContext
 from knstack.build import EnvironmentBuild
 from knstack.errors import InputError, Problem
 from knstack.expand.autoscaling import plan_scaling
 from knstack.resolve.model import RevisionPlan
-from knstack.simulate.candidates import Candidate, as_rendered, candidate, pod_concurrency
+from knstack.simulate.candidates import (
+    Candidate,
+    TraceClock,
+    as_rendered,
+    candidate,
+    pod_concurrency,
+)
 from knstack.simulate.engine import PodShape, Prices, Run, simulate
+from knstack.simulate.overrides import Override, overridden
 from knstack.simulate.results import Slo, Summary, summarize
+from knstack.simulate.service_time import ServiceTime
 
 _QUANTITY = re.compile(r"^(\d+(?:\.\d+)?|\.\d+)(m|Ki|Mi|Gi|Ti|k|M|G|T)?$")
 _SCALE = {None: 1.0, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12}
@@ -95,11 +106,30 @@ def _requests(rev: RevisionPlan, build: EnvironmentBuild) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Options:
-    service_time: float = 0.2  # seconds
+    service_time: ServiceTime = field(default_factory=ServiceTime)
     startup: float = 30.0  # seconds: the article's cold start
     price_cpu_second: float = 0.0000113  # per core-second
     price_memory_gib_second: float = 0.0000012
     slo: Slo = field(default_factory=lambda: Slo("p99", 0.5))
+    # time 0 of the trace for cron schedules: a Monday midnight in the schedule's zone
+    start: datetime = datetime(2026, 1, 5)
+    overrides: tuple[Override, ...] = ()
+
+
+def _with_override(
+    target: Target,
+    override: Override,
+    ctx: ServingContext,
+    config: AutoscalerConfig,
+    clock: TraceClock,
+) -> Candidate:
+    """The rendered autoscaler on the overridden revision; a changed class picks the
+    Knative autoscaler of that class."""
+    rev = overridden(target.revision, override, ctx)
+    autoscaler = target.autoscaler
+    if rev.autoscaling.autoscaler_class != target.revision.autoscaling.autoscaler_class:
+        autoscaler = "hpa" if rev.autoscaling.is_hpa else "kpa"
+    return as_rendered(rev, ctx, config, autoscaler, target.reserved, clock, override.label)
 
 
 def run_all(
@@ -108,10 +138,14 @@ def run_all(
     ctx = build.settings.serving_context()
     config = build.settings.knative.config.autoscaler
     rev = target.revision
+    clock = TraceClock(options.start, len(trace))
     candidates: list[Candidate] = [
-        as_rendered(rev, ctx, config, target.autoscaler, target.reserved)
+        as_rendered(rev, ctx, config, target.autoscaler, target.reserved, clock)
     ]
-    candidates += [candidate(name, rev, ctx, config) for name in compare]
+    candidates += [candidate(name, rev, ctx, config, clock) for name in compare]
+    candidates += [
+        _with_override(target, override, ctx, config, clock) for override in options.overrides
+    ]
     concurrency = pod_concurrency(rev, ctx)
     pod = PodShape(
         cpu=quantity(target.requests["cpu"]),
@@ -134,10 +168,10 @@ def run_all(
             c.model,
             pod,
             prices,
-            options.service_time,
+            options.service_time.mean,
             c.initial_pods,
             reserved if c.reserved else None,
         )
         for c in candidates
     ]
-    return runs, [summarize(r, options.slo) for r in runs]
+    return runs, [summarize(r, options.slo, options.service_time) for r in runs]

@@ -17,6 +17,6 @@ def test_docs_page_is_current(tmp_path: Path, monkeypatch) -> None:
     assert written == (REPO / "docs" / "simulate.md").read_text(), (
         "docs/simulate.md is stale: run .venv/bin/python scripts/simulate_docs.py"
     )
-    for name in ("reaction", "scale-to-zero"):
+    for name in ("reaction", "scale-to-zero", "schedule"):
         for ext in ("png", "svg"):
             assert (tmp_path / "simulate" / f"{name}.{ext}").stat().st_size > 1000
