@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from knstack.api.loader import LoadedObject
 from knstack.api.waivers import waiver_annotations
+from knstack.expand.knative.template import revision_template
 from knstack.policy.model import Manifest
 from knstack.resolve.model import ConfigurationPlan, RevisionPlan, ServingPlan
 from knstack.vocabulary import (
@@ -36,13 +37,18 @@ def knative_view(plan: ServingPlan) -> list[Manifest]:
 
 
 def revision_object(rev: RevisionPlan, owner: ConfigurationPlan | None) -> Manifest:
-    labels = dict(rev.template.metadata.labels or {})
+    """The Revision Knative creates from the template the knative expansion builds
+    (knstack.expand.knative.template), with the labels Knative's reconciler adds
+    (knative/serving pkg/reconciler/configuration/resources/revision.go) and the owner's
+    waivers."""
+    template = revision_template(rev)
+    labels = dict(template["metadata"].get("labels") or {})
     labels[CONFIGURATION_LABEL] = rev.configuration
     labels[CONFIGURATION_GENERATION_LABEL] = str(rev.generation)
     if rev.service:
         labels[SERVICE_LABEL] = rev.service
     annotations = {
-        **(rev.template.metadata.annotations or {}),
+        **(template["metadata"].get("annotations") or {}),
         **waiver_annotations(owner.annotations if owner else None),
     }
     return {
@@ -54,7 +60,7 @@ def revision_object(rev: RevisionPlan, owner: ConfigurationPlan | None) -> Manif
             "labels": dict(sorted(labels.items())),
             "annotations": dict(sorted(annotations.items())),
         },
-        "spec": rev.template.spec.to_dict(),
+        "spec": template["spec"],
     }
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from conftest import Example
+from policy_harness import Setup
 
 Manifest = dict[str, Any]
 CONTAINER = "spec.template.spec.containers[0]"
@@ -114,3 +116,13 @@ def _drop_pdb(e: Example) -> list[Manifest]:
 DEP2 = "Deployment coffee-shop/coffee-00002-deployment"
 TEA_DEP = "Deployment coffee-shop/tea-00001-deployment"
 ORDERS_DEP = "Deployment coffee-shop/orders-00001-deployment"
+
+
+@dataclass
+class Case:
+    rule: str
+    passing: Callable[[Example], list[Manifest]]
+    failing: Callable[[Example], list[Manifest]]
+    expected: list[tuple[str, str, str]]  # (object it names, field, message fragment)
+    setup: Setup = field(default_factory=Setup)
+    failing_setup: Setup | None = None  # when the failure is in the setup (canary steps)

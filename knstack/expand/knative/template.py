@@ -23,6 +23,12 @@ MAX_NAME = 63
 
 def build_template(rev: RevisionPlan, *, kind: str, source: str) -> dict[str, Any]:
     _check_byo_name(rev, kind, source)
+    return revision_template(rev)
+
+
+def revision_template(rev: RevisionPlan) -> dict[str, Any]:
+    """The template as Knative receives it (and so the Revision it creates): the ledger's
+    name, the reserved instance in Knative's words, restricted security contexts."""
     data = rev.template.to_dict()
     meta = dict(data.get("metadata") or {})
     meta.pop("generateName", None)

@@ -86,8 +86,9 @@ def min_scale_latency_sensitive(obj: Manifest, ctx: RuleContext) -> Iterator[Vio
         return
     if annotations.get(CLASS_KEY) == HPA_CLASS:
         return  # the HPA class never scales to zero
-    reserved = reserved_instance(dict(annotations))
-    if reserved or (reserved is None and ctx.reserved_instances):
+    # A reserved instance arrives as min-scale (knstack.expand.knative.template); without
+    # any, the environment's config-autoscaler min-scale applies.
+    if ctx.reserved_instances and reserved_instance(dict(annotations)) is None:
         return
     key, value = _scale(dict(annotations), MIN_SCALE_KEYS)
     if not value or value < 1:
