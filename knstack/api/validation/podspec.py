@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from knstack.api.context import ServingContext
-from knstack.api.core import DISALLOWED_CONTAINER_FIELDS, Container, Probe
+from knstack.api.core import DISALLOWED_CONTAINER_FIELDS, Container, EnvVar, Probe, SecurityContext
 from knstack.api.messages import out_of_bounds
 from knstack.api.serving import RevisionSpec
 from knstack.api.validation.image_ref import image_reference_error
@@ -201,6 +201,21 @@ def _validate_ports(spec: RevisionSpec, bad: Report) -> list[Problem]:
     return []
 
 
+ENV_SOURCES = (
+    "config_map_key_ref",
+    "secret_key_ref",
+    "field_ref",
+    "resource_field_ref",
+    "file_key_ref",
+)
+DISALLOWED_SECURITY_FIELDS = (
+    ("se_linux_options", "seLinuxOptions"),
+    ("windows_options", "windowsOptions"),
+    ("proc_mount", "procMount"),
+    ("app_armor_profile", "appArmorProfile"),
+)
+
+
 def _check_container(
     container: Container,
     where: str,
@@ -231,70 +246,60 @@ def _check_container(
     for attr in DISALLOWED_CONTAINER_FIELDS:
         if getattr(container, attr) is not None:
             bad("is not allowed by Knative", f"{where}.{_CAMEL[attr]}")
-    seen_env: set[str] = set()
     for e_index, env in enumerate(container.env or []):
-        env_where = f"{where}.env[{e_index}]"
-        if err := env_name_error(env.name):
-            bad(err, f"{env_where}.name")
-        if env.name in RESERVED_ENV or (env.name == "PORT" and serving):
-            bad(
-                f"{env.name!r} is reserved: Knative sets it for every revision", f"{env_where}.name"
-            )
-        if env.value is not None and env.value_from is not None:
-            # Admitted by Knative's webhook, refused by the API server (validateEnvVarValueFrom).
-            bad(
-                "set either value or valueFrom, not both; the API server will refuse the "
-                "revision's pods",
-                env_where,
-                WARNING,
-            )
-        source = env.value_from
-        if source is not None:
-            set_sources = [
-                n
-                for n in (
-                    "config_map_key_ref",
-                    "secret_key_ref",
-                    "field_ref",
-                    "resource_field_ref",
-                    "file_key_ref",
-                )
-                if getattr(source, n) is not None
-            ]
-            if len(set_sources) != 1:
-                bad("valueFrom must set exactly one source", f"{env_where}.valueFrom")
-            if (source.field_ref or source.resource_field_ref) and not ctx.feature_on(
-                "kubernetes.podspec-fieldref"
-            ):
-                bad(
-                    "fieldRef/resourceFieldRef need the kubernetes.podspec-fieldref feature",
-                    f"{env_where}.valueFrom",
-                )
-            if source.file_key_ref is not None:
-                bad("is not allowed by Knative", f"{env_where}.valueFrom.fileKeyRef")
-        seen_env.add(env.name)
-    security = container.security_context
-    if security is not None:
-        sc = f"{where}.securityContext"
-        if security.privileged:
-            bad("must be false: Knative does not run privileged containers", f"{sc}.privileged")
-        if (
-            security.capabilities
-            and security.capabilities.add
-            and not ctx.feature_on("kubernetes.containerspec-addcapabilities")
-        ):
-            bad(
-                "needs the kubernetes.containerspec-addcapabilities feature",
-                f"{sc}.capabilities.add",
-            )
-        for attr, api_name in (
-            ("se_linux_options", "seLinuxOptions"),
-            ("windows_options", "windowsOptions"),
-            ("proc_mount", "procMount"),
-            ("app_armor_profile", "appArmorProfile"),
-        ):
-            if getattr(security, attr) is not None:
-                bad("is not allowed by Knative", f"{sc}.{api_name}")
+        _check_env(env, f"{where}.env[{e_index}]", ctx, bad, serving=serving)
+    if container.security_context is not None:
+        _check_security_context(container.security_context, f"{where}.securityContext", ctx, bad)
+
+
+def _check_env(
+    env: EnvVar, env_where: str, ctx: ServingContext, bad: Report, *, serving: bool
+) -> None:
+    """knative/serving pkg/apis/serving/k8s_validation.go validateEnv / validateEnvValueFrom."""
+    if err := env_name_error(env.name):
+        bad(err, f"{env_where}.name")
+    if env.name in RESERVED_ENV or (env.name == "PORT" and serving):
+        bad(f"{env.name!r} is reserved: Knative sets it for every revision", f"{env_where}.name")
+    if env.value is not None and env.value_from is not None:
+        # Admitted by Knative's webhook, refused by the API server (validateEnvVarValueFrom).
+        bad(
+            "set either value or valueFrom, not both; the API server will refuse the "
+            "revision's pods",
+            env_where,
+            WARNING,
+        )
+    source = env.value_from
+    if source is None:
+        return
+    set_sources = [n for n in ENV_SOURCES if getattr(source, n) is not None]
+    if len(set_sources) != 1:
+        bad("valueFrom must set exactly one source", f"{env_where}.valueFrom")
+    if (source.field_ref or source.resource_field_ref) and not ctx.feature_on(
+        "kubernetes.podspec-fieldref"
+    ):
+        bad(
+            "fieldRef/resourceFieldRef need the kubernetes.podspec-fieldref feature",
+            f"{env_where}.valueFrom",
+        )
+    if source.file_key_ref is not None:
+        bad("is not allowed by Knative", f"{env_where}.valueFrom.fileKeyRef")
+
+
+def _check_security_context(
+    security: SecurityContext, sc: str, ctx: ServingContext, bad: Report
+) -> None:
+    """knative/serving pkg/apis/serving/k8s_validation.go validateSecurityContext."""
+    if security.privileged:
+        bad("must be false: Knative does not run privileged containers", f"{sc}.privileged")
+    if (
+        security.capabilities
+        and security.capabilities.add
+        and not ctx.feature_on("kubernetes.containerspec-addcapabilities")
+    ):
+        bad("needs the kubernetes.containerspec-addcapabilities feature", f"{sc}.capabilities.add")
+    for attr, api_name in DISALLOWED_SECURITY_FIELDS:
+        if getattr(security, attr) is not None:
+            bad("is not allowed by Knative", f"{sc}.{api_name}")
 
 
 def _check_probe(

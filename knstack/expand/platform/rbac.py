@@ -83,11 +83,23 @@ def binding(
 
 
 def build_rbac(install: Install) -> list[Manifest]:
+    """Service accounts, roles and bindings of the controller and the activator, in
+    Knative's release order."""
     plain = install.labels()
     controller_role = {CONTROLLER_AGGREGATION_LABEL: "true", **plain}
     return [
         service_account(install, "controller", "controller"),
         service_account(install, "activator", "activator"),
+        *_cluster_roles(plain, controller_role),
+        *_namespaced_roles(plain),
+        *_activator_roles(controller_role),
+        *_bindings(install),
+    ]
+
+
+def _cluster_roles(plain: dict[str, str], controller_role: dict[str, str]) -> list[Manifest]:
+    """The controller's aggregated admin role and the duck-typing roles."""
+    return [
         role(
             "ClusterRole",
             "knative-serving-admin",
@@ -127,7 +139,12 @@ def build_rbac(install: Install) -> list[Manifest]:
                 )
             ],
         ),
-        *_namespaced_roles(plain),
+    ]
+
+
+def _activator_roles(controller_role: dict[str, str]) -> list[Manifest]:
+    """The activator reads configuration and its certificates, and finds revisions' pods."""
+    return [
         role(
             "Role",
             "knative-serving-activator",
@@ -147,6 +164,11 @@ def build_rbac(install: Install) -> list[Manifest]:
                 rule(["serving.knative.dev"], ["revisions"], READ),
             ],
         ),
+    ]
+
+
+def _bindings(install: Install) -> list[Manifest]:
+    return [
         binding(
             "ClusterRoleBinding",
             "knative-serving-controller-admin",
