@@ -56,6 +56,17 @@ def build_gateway_api(
         "net-gateway-api", **{"networking.knative.dev/ingress-provider": "gateway-api"}
     )
     return [
+        *_roles(labels),
+        _controller(install, labels),
+        _webhook(install, webhook_labels),
+        *_webhook_objects(webhook_labels),
+        _config_gateway(labels, gateway, options),
+    ]
+
+
+def _roles(labels: dict[str, str]) -> list[Manifest]:
+    """The controller's roles, aggregated into Knative's controller role."""
+    return [
         role(
             "ClusterRole",
             "knative-gateway-api-admin",
@@ -80,8 +91,12 @@ def build_gateway_api(
                 ),
             ],
         ),
-        _controller(install, labels),
-        _webhook(install, webhook_labels),
+    ]
+
+
+def _webhook_objects(webhook_labels: dict[str, str]) -> list[Manifest]:
+    """The webhook's certificate secret, Service and the config validation it serves."""
+    return [
         {
             "apiVersion": "v1",
             "kind": "Secret",
@@ -120,7 +135,6 @@ def build_gateway_api(
                 }
             ],
         },
-        _config_gateway(labels, gateway, options),
     ]
 
 

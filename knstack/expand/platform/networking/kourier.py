@@ -49,30 +49,7 @@ def build_kourier(install: Install, config: KourierConfig) -> list[Manifest]:
             "data": {"envoy-bootstrap.yaml": bootstrap_yaml()},
         },
         build_configmap(install, config, labels),
-        {
-            "apiVersion": "v1",
-            "kind": "ServiceAccount",
-            "metadata": metadata("net-kourier", SYSTEM_NAMESPACE, labels),
-        },
-        {
-            "apiVersion": RBAC,
-            "kind": "ClusterRole",
-            "metadata": metadata("net-kourier", None, labels),
-            "rules": _controller_rules(),
-        },
-        {
-            "apiVersion": RBAC,
-            "kind": "ClusterRoleBinding",
-            "metadata": metadata("net-kourier", None, labels),
-            "roleRef": {
-                "apiGroup": "rbac.authorization.k8s.io",
-                "kind": "ClusterRole",
-                "name": "net-kourier",
-            },
-            "subjects": [
-                {"kind": "ServiceAccount", "name": "net-kourier", "namespace": SYSTEM_NAMESPACE}
-            ],
-        },
+        *_controller_rbac(labels),
         _controller(install, labels),
         _service(
             CONTROLLER,
@@ -101,6 +78,36 @@ def build_kourier(install: Install, config: KourierConfig) -> list[Manifest]:
         ),
         hpa(GATEWAY, GATEWAY_NAMESPACE, labels, 1, 10),
         pdb(f"{GATEWAY}-pdb", GATEWAY_NAMESPACE, labels, GATEWAY),
+    ]
+
+
+def _controller_rbac(labels: dict[str, str]) -> list[Manifest]:
+    """The controller's service account and what it may read and write cluster-wide."""
+    return [
+        {
+            "apiVersion": "v1",
+            "kind": "ServiceAccount",
+            "metadata": metadata("net-kourier", SYSTEM_NAMESPACE, labels),
+        },
+        {
+            "apiVersion": RBAC,
+            "kind": "ClusterRole",
+            "metadata": metadata("net-kourier", None, labels),
+            "rules": _controller_rules(),
+        },
+        {
+            "apiVersion": RBAC,
+            "kind": "ClusterRoleBinding",
+            "metadata": metadata("net-kourier", None, labels),
+            "roleRef": {
+                "apiGroup": "rbac.authorization.k8s.io",
+                "kind": "ClusterRole",
+                "name": "net-kourier",
+            },
+            "subjects": [
+                {"kind": "ServiceAccount", "name": "net-kourier", "namespace": SYSTEM_NAMESPACE}
+            ],
+        },
     ]
 
 
@@ -187,7 +194,8 @@ def _controller(install: Install, labels: dict[str, str]) -> Manifest:
     }
 
 
-def _gateway(install: Install, labels: dict[str, str]) -> Manifest:
+def _gateway_container(install: Install) -> dict[str, Any]:
+    """Envoy with the bootstrap mounted, draining its listeners before it stops."""
     probe_get = {
         "httpHeaders": [{"name": "Host", "value": "internalkourier"}],
         "path": "/ready",
@@ -197,7 +205,7 @@ def _gateway(install: Install, labels: dict[str, str]) -> Manifest:
     timing = {"initialDelaySeconds": 10, "periodSeconds": 5, "timeoutSeconds": 3}
     security = dict(copy.deepcopy(KNATIVE_CONTAINER_SECURITY))
     security.update({"readOnlyRootFilesystem": False, "runAsUser": 65534, "runAsGroup": 65534})
-    container = {
+    return {
         "args": [
             "--base-id 1",
             "-c /tmp/config/envoy-bootstrap.yaml",
@@ -236,6 +244,10 @@ def _gateway(install: Install, labels: dict[str, str]) -> Manifest:
         "livenessProbe": {"httpGet": copy.deepcopy(probe_get), **timing, "failureThreshold": 6},
         "resources": resources(("200m", "200Mi"), ("1", "800Mi")),
     }
+
+
+def _gateway(install: Install, labels: dict[str, str]) -> Manifest:
+    container = _gateway_container(install)
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",

@@ -38,8 +38,9 @@ def _endpoint(address: str, port: int) -> dict[str, Any]:
     }
 
 
-def bootstrap() -> dict[str, Any]:
-    stats_listener = {
+def _stats_listener() -> dict[str, Any]:
+    """Port 9000: Envoy's stats and readiness, forwarded to the admin interface."""
+    return {
         "name": "stats_listener",
         "address": {"socket_address": {"address": "::", "port_value": 9000, "ipv4_compat": True}},
         "filter_chains": [
@@ -77,7 +78,11 @@ def bootstrap() -> dict[str, Any]:
             }
         ],
     }
-    clusters = [
+
+
+def _clusters() -> list[dict[str, Any]]:
+    """The admin interface (stats) and the net-kourier controller (xDS)."""
+    return [
         {
             "name": "service_stats",
             "connect_timeout": "0.250s",
@@ -108,6 +113,9 @@ def bootstrap() -> dict[str, Any]:
             "type": "STRICT_DNS",
         },
     ]
+
+
+def bootstrap() -> dict[str, Any]:
     return {
         "dynamic_resources": {
             "ads_config": {
@@ -120,7 +128,7 @@ def bootstrap() -> dict[str, Any]:
             "lds_config": {"resource_api_version": "V3", "ads": {}},
         },
         "node": {"cluster": "kourier-knative", "id": "3scale-kourier-gateway"},
-        "static_resources": {"listeners": [stats_listener], "clusters": clusters},
+        "static_resources": {"listeners": [_stats_listener()], "clusters": _clusters()},
         "admin": {
             "access_log": [
                 {"name": "envoy.access_loggers.stdout", "typed_config": {"@type": STDOUT_LOG}}
