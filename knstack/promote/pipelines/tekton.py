@@ -36,6 +36,32 @@ if [ -n "$CRDS" ]; then export KNSTACK_CRDS="$CRDS"; set --; else set -- --downl
 
 
 def tekton_pipeline(model: PipelineModel, name: str = "knstack-promote") -> str:
+    pipeline = {
+        "apiVersion": API_VERSION,
+        "kind": "Pipeline",
+        "metadata": {
+            "name": name,
+            "labels": {
+                MANAGED_BY_LABEL: MANAGED_BY,
+                PART_OF_LABEL: model.project,
+            },
+        },
+        "spec": {
+            "description": f"Promote one Service of {model.project} through {' -> '.join(model.chain)}, stage by stage and wave by wave.",
+            "params": _params(model),
+            "workspaces": _workspaces(model),
+            "tasks": _tasks(model),
+        },
+    }
+    if not model.auto:
+        return HEADER + dump_yaml(pipeline)
+    auto_name = f"{name}-auto"
+    documents = [pipeline, auto_pipeline(model, auto_name), *schedule_objects(model, auto_name)]
+    return HEADER + "---\n".join(dump_yaml(d) for d in documents)
+
+
+def _workspaces(model: PipelineModel) -> list[dict[str, Any]]:
+    """The checkout, optional git credentials, and one kubeconfig per cluster."""
     workspaces: list[dict[str, Any]] = [
         {
             "name": "source",
@@ -56,7 +82,12 @@ def tekton_pipeline(model: PipelineModel, name: str = "knstack-promote") -> str:
                     + (f" (context {cluster.context})." if cluster.context else "."),
                 }
             )
-    tasks = []
+    return workspaces
+
+
+def _tasks(model: PipelineModel) -> list[dict[str, Any]]:
+    """One task per environment, each after the environment it promotes from."""
+    tasks: list[dict[str, Any]] = []
     previous: dict[str, str] = {}
     for env in model.chain:
         jobs = [j for j in model.jobs if j.environment == env]
@@ -69,51 +100,34 @@ def tekton_pipeline(model: PipelineModel, name: str = "knstack-promote") -> str:
             task["runAfter"] = [previous[upstream]]
         tasks.append(task)
         previous[env] = task["name"]
-    pipeline = {
-        "apiVersion": API_VERSION,
-        "kind": "Pipeline",
-        "metadata": {
-            "name": name,
-            "labels": {
-                MANAGED_BY_LABEL: MANAGED_BY,
-                PART_OF_LABEL: model.project,
-            },
+    return tasks
+
+
+def _params(model: PipelineModel) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": "service",
+            "type": "string",
+            "description": "The Service to promote: " + ", ".join(model.services) + ".",
         },
-        "spec": {
-            "description": f"Promote one Service of {model.project} through {' -> '.join(model.chain)}, stage by stage and wave by wave.",
-            "params": [
-                {
-                    "name": "service",
-                    "type": "string",
-                    "description": "The Service to promote: " + ", ".join(model.services) + ".",
-                },
-                {
-                    "name": "image",
-                    "type": "string",
-                    "description": "An image with knstack, kubeconform, kubectl and git, running as a non-root user.",
-                },
-                {
-                    "name": "crds",
-                    "type": "string",
-                    "default": "",
-                    "description": "A directory of CRDs in the source for the validate gate (empty: download the pinned ones).",
-                },
-                {
-                    "name": "branch",
-                    "type": "string",
-                    "default": "main",
-                    "description": "The branch the promotion commits are pushed to.",
-                },
-            ],
-            "workspaces": workspaces,
-            "tasks": tasks,
+        {
+            "name": "image",
+            "type": "string",
+            "description": "An image with knstack, kubeconform, kubectl and git, running as a non-root user.",
         },
-    }
-    if not model.auto:
-        return HEADER + dump_yaml(pipeline)
-    auto_name = f"{name}-auto"
-    documents = [pipeline, auto_pipeline(model, auto_name), *schedule_objects(model, auto_name)]
-    return HEADER + "---\n".join(dump_yaml(d) for d in documents)
+        {
+            "name": "crds",
+            "type": "string",
+            "default": "",
+            "description": "A directory of CRDs in the source for the validate gate (empty: download the pinned ones).",
+        },
+        {
+            "name": "branch",
+            "type": "string",
+            "default": "main",
+            "description": "The branch the promotion commits are pushed to.",
+        },
+    ]
 
 
 def _task(env: str, jobs: list[PromotionJob], clusters: tuple[ClusterRef, ...]) -> dict[str, Any]:
