@@ -122,7 +122,7 @@ def set_release(text: str, service: str, fields: dict[str, Any], *, file: str) -
     return result
 
 
-def _edits(doc: _Text, root: MappingNode, service: str, fields: dict[str, Any]) -> list[_Edit]:
+def _config_mapping(root: MappingNode) -> MappingNode:
     config = _value(root, "config")
     if (
         config is None
@@ -133,7 +133,13 @@ def _edits(doc: _Text, root: MappingNode, service: str, fields: dict[str, Any]) 
         raise InputError(
             Problem("needs a block mapping `config:` to hold knstack:releases", field="config")
         )
-    config_map = config[1]
+    return config[1]
+
+
+def _edits(doc: _Text, root: MappingNode, service: str, fields: dict[str, Any]) -> list[_Edit]:
+    """Where `knstack:releases` is missing, null, inline or a block: the edits that set
+    one service's entry in it."""
+    config_map = _config_mapping(root)
     indent = _indent(config_map)
     step = max(2, indent - root.value[0][0].start_mark.column) if root.value else 2
     entry = _value(config_map, RELEASES_KEY)
@@ -171,6 +177,14 @@ def _edits(doc: _Text, root: MappingNode, service: str, fields: dict[str, Any]) 
         current = load_yaml(doc.text[releases.start_mark.index : releases.end_mark.index]) or {}
         current[service] = fields
         return [_Edit(releases.start_mark.index, releases.end_mark.index, _inline(current))]
+    return _service_edits(doc, releases, service, fields, step)
+
+
+def _service_edits(
+    doc: _Text, releases: MappingNode, service: str, fields: dict[str, Any], step: int
+) -> list[_Edit]:
+    """The edits of one service's entry in a block `knstack:releases`."""
+    block = [f"{service}:", *[" " * step + line for line in _field_lines(fields)]]
     found = _value(releases, service)
     if found is None:  # a new service at the end of knstack:releases
         at = doc.after_line(_entry_last_line(*releases.value[-1]))

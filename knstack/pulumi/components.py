@@ -24,7 +24,7 @@ from typing import Any
 import pulumi
 
 from knstack.build import ClusterBuild
-from knstack.pulumi.attribution import ServiceGroup, lay_out
+from knstack.pulumi.attribution import ClusterLayout, ServiceGroup, lay_out
 from knstack.pulumi.outputs import configuration_outputs, route_outputs, service_outputs
 from knstack.pulumi.resources import ClusterRegistry, snake_case
 from knstack.resolve.model import ConfigurationPlan, RoutePlan, ServingPlan
@@ -210,49 +210,10 @@ class Cluster(_Component):
             parent=self, depends_on=[self.platform] if self.platform else []
         )
 
-        served = _served_revisions(plan)
-        configurations = {(c.namespace, c.name): c for c in plan.configurations}
-        routes = {(r.namespace, r.name): r for r in plan.routes}
-        service_keys = {
-            (c.namespace, c.service) for c in plan.configurations if c.service is not None
-        }
-        self.services: dict[Key, Service] = {}
-        for key in sorted(service_keys | set(layout.services)):
-            group = layout.services.get(key) or ServiceGroup(*key)
-            self.services[key] = Service(
-                self._child_name(key),
-                ServiceArgs(
-                    self.registry,
-                    settings,
-                    group,
-                    configurations.get(key),
-                    routes.get(key),
-                    served.get(key, []),
-                ),
-                serving,
-            )
-        standalone_configs = {k for k, c in configurations.items() if c.service is None}
-        self.configurations: dict[Key, Configuration] = {}
-        for key in sorted(standalone_configs | set(layout.configurations)):
-            self.configurations[key] = Configuration(
-                self._child_name(key),
-                ConfigurationArgs(
-                    self.registry,
-                    settings,
-                    layout.configurations.get(key, []),
-                    configurations.get(key),
-                    served.get(key, []),
-                ),
-                serving,
-            )
-        standalone_routes = {k for k, r in routes.items() if r.service is None}
-        self.routes: dict[Key, Route] = {}
-        for key in sorted(standalone_routes | set(layout.routes)):
-            self.routes[key] = Route(
-                self._child_name(key),
-                RouteArgs(self.registry, settings, layout.routes.get(key, []), routes.get(key)),
-                serving,
-            )
+        index = _PlanIndex.of(plan)
+        self.services = self._services(settings, layout, index, serving)
+        self.configurations = self._configurations(settings, layout, index, serving)
+        self.routes = self._routes(settings, layout, index, serving)
         self._finish(
             {
                 "services": {_ref(k): c.outputs for k, c in self.services.items()},
@@ -263,8 +224,98 @@ class Cluster(_Component):
             attributes=False,  # the child components are the attributes
         )
 
+    def _services(
+        self,
+        settings: ClusterSettings,
+        layout: ClusterLayout,
+        index: _PlanIndex,
+        serving: pulumi.ResourceOptions,
+    ) -> dict[Key, Service]:
+        """One component per Knative Service of the plan or of the rendered layout."""
+        service_keys = {
+            (c.namespace, c.service) for c in index.configurations.values() if c.service is not None
+        }
+        out: dict[Key, Service] = {}
+        for key in sorted(service_keys | set(layout.services)):
+            group = layout.services.get(key) or ServiceGroup(*key)
+            out[key] = Service(
+                self._child_name(key),
+                ServiceArgs(
+                    self.registry,
+                    settings,
+                    group,
+                    index.configurations.get(key),
+                    index.routes.get(key),
+                    index.served.get(key, []),
+                ),
+                serving,
+            )
+        return out
+
+    def _configurations(
+        self,
+        settings: ClusterSettings,
+        layout: ClusterLayout,
+        index: _PlanIndex,
+        serving: pulumi.ResourceOptions,
+    ) -> dict[Key, Configuration]:
+        """Configurations that no Service owns."""
+        standalone = {k for k, c in index.configurations.items() if c.service is None}
+        out: dict[Key, Configuration] = {}
+        for key in sorted(standalone | set(layout.configurations)):
+            out[key] = Configuration(
+                self._child_name(key),
+                ConfigurationArgs(
+                    self.registry,
+                    settings,
+                    layout.configurations.get(key, []),
+                    index.configurations.get(key),
+                    index.served.get(key, []),
+                ),
+                serving,
+            )
+        return out
+
+    def _routes(
+        self,
+        settings: ClusterSettings,
+        layout: ClusterLayout,
+        index: _PlanIndex,
+        serving: pulumi.ResourceOptions,
+    ) -> dict[Key, Route]:
+        """Routes that no Service owns."""
+        standalone = {k for k, r in index.routes.items() if r.service is None}
+        out: dict[Key, Route] = {}
+        for key in sorted(standalone | set(layout.routes)):
+            out[key] = Route(
+                self._child_name(key),
+                RouteArgs(
+                    self.registry, settings, layout.routes.get(key, []), index.routes.get(key)
+                ),
+                serving,
+            )
+        return out
+
     def _child_name(self, key: Key) -> str:
         return f"{self.registry.cluster}/{key[0]}/{key[1]}"
+
+
+@dataclass(frozen=True)
+class _PlanIndex:
+    """The plan's configurations and routes by (namespace, name), and the revisions each
+    configuration runs."""
+
+    configurations: dict[Key, ConfigurationPlan]
+    routes: dict[Key, RoutePlan]
+    served: dict[Key, list[str]]
+
+    @classmethod
+    def of(cls, plan: ServingPlan) -> _PlanIndex:
+        return cls(
+            {(c.namespace, c.name): c for c in plan.configurations},
+            {(r.namespace, r.name): r for r in plan.routes},
+            _served_revisions(plan),
+        )
 
 
 def _ref(key: Key) -> str:
