@@ -17,7 +17,7 @@ from knstack.build import EnvironmentBuild, build_environment, build_files
 from knstack.errors import InputError, Problem
 from knstack.policy.engine import Judgement, context_for, evaluate
 from knstack.policy.locate import Location, Locator, parse_source
-from knstack.policy.model import ADVISORY, MANDATORY, CanaryStep, Level, Rule
+from knstack.policy.model import ADVISORY, MANDATORY, CanaryStep, Level, Rule, RuleContext
 from knstack.policy.origin import Origins
 from knstack.policy.registry import all_rules
 from knstack.policy.views import knative_view, source_view
@@ -127,9 +127,46 @@ def check_build(
     root: Path | None = None,
     default_location: Location | None = None,
 ) -> Report:
+    """Every rule on the build: Knative-level and source objects once, the rendered
+    manifests per cluster (a finding on several clusters is listed once, with them)."""
     rules = all_rules()
     ctx = context_for(build.settings, canary_steps)
-    merged: dict[tuple[str, str, str, str], tuple[Judgement, list[str]]] = {}
+    merged = _judge(build, rules, ctx)
+    origins, locator = Origins(build.plan), Locator(root)
+    many = len(build.clusters) > 1
+    findings = [
+        _finding(judgement, clusters if many else [], origins, locator)
+        for judgement, clusters in merged.values()
+    ]
+    order = {r.id: i for i, r in enumerate(rules)}
+    findings.sort(
+        key=lambda f: (
+            f.waiver is not None,
+            _LEVEL_ORDER.get(f.level, 2),
+            order[f.rule.id],
+            f.object,
+            f.field,
+            f.message,
+        )
+    )
+    return Report(
+        environment=build.environment,
+        clusters=tuple(c.name for c in build.clusters),
+        rules=rules,
+        levels={r.id: ctx.level(r) for r in rules},
+        findings=findings,
+        waivers=_waiver_entries(build, findings, {r.id for r in rules}),
+        default_location=default_location,
+        warnings=build.warnings,
+    )
+
+
+_Merged = dict[tuple[str, str, str, str], tuple[Judgement, list[str]]]
+
+
+def _judge(build: EnvironmentBuild, rules: Sequence[Rule], ctx: RuleContext) -> _Merged:
+    """Judgements keyed by (rule, object, field, message), with the clusters they hold on."""
+    merged: _Merged = {}
 
     def add(judgements: list[Judgement], cluster: str | None) -> None:
         for j in judgements:
@@ -153,46 +190,26 @@ def check_build(
             evaluate(rules, ctx, manifests=cluster.manifests, scopes=frozenset({"manifests"})),
             cluster.name,
         )
+    return merged
 
-    origins, locator = Origins(build.plan), Locator(root)
-    order = {r.id: i for i, r in enumerate(rules)}
-    findings = []
-    for judgement, clusters in merged.values():
-        violation = judgement.violation
-        origin = origins.of(violation.subject, violation.field)
-        findings.append(
-            Finding(
-                rule=judgement.rule,
-                level=judgement.level,
-                object=ref(violation.subject),
-                field=violation.field,
-                message=violation.message,
-                origin=origin.ref if origin else None,
-                origin_field=origin.field if origin else None,
-                location=locator.locate(origin.source, origin.field) if origin else None,
-                clusters=tuple(clusters) if len(build.clusters) > 1 else (),
-                waiver=judgement.waiver,
-            )
-        )
-    findings.sort(
-        key=lambda f: (
-            f.waiver is not None,
-            _LEVEL_ORDER.get(f.level, 2),
-            order[f.rule.id],
-            f.object,
-            f.field,
-            f.message,
-        )
-    )
-    return Report(
-        environment=build.environment,
-        clusters=tuple(c.name for c in build.clusters),
-        rules=rules,
-        levels={r.id: ctx.level(r) for r in rules},
-        findings=findings,
-        waivers=_waiver_entries(build, findings, {r.id for r in rules}),
-        default_location=default_location,
-        warnings=build.warnings,
+
+def _finding(
+    judgement: Judgement, clusters: list[str], origins: Origins, locator: Locator
+) -> Finding:
+    """A judgement located: the source object and field it came from, and its file line."""
+    violation = judgement.violation
+    origin = origins.of(violation.subject, violation.field)
+    return Finding(
+        rule=judgement.rule,
+        level=judgement.level,
+        object=ref(violation.subject),
+        field=violation.field,
+        message=violation.message,
+        origin=origin.ref if origin else None,
+        origin_field=origin.field if origin else None,
+        location=locator.locate(origin.source, origin.field) if origin else None,
+        clusters=tuple(clusters),
+        waiver=judgement.waiver,
     )
 
 
