@@ -247,9 +247,24 @@ def _check_ranges(
     ctx: ServingContext,
     bad: Callable[[str, str], None],
 ) -> None:
+    """Knative's range checks (pkg/apis/autoscaling/annotation_validation.go)."""
+    _check_settings(values, annotations, bad)
+    _check_scale_bounds(values, annotations, ctx, bad)
+
+
+def _key(annotations: dict[str, str], setting: str) -> str:
+    """The annotation key a setting was written with (or its canonical one)."""
+    found = lookup(annotations, setting)
+    return found[0] if found else SETTING_KEYS[setting][0]
+
+
+def _check_settings(
+    values: dict[str, object], annotations: dict[str, str], bad: Callable[[str, str], None]
+) -> None:
+    """Targets, percentages and windows within Knative's bounds."""
+
     def key(setting: str) -> str:
-        found = lookup(annotations, setting)
-        return found[0] if found else SETTING_KEYS[setting][0]
+        return _key(annotations, setting)
 
     def between(setting: str, low: float, high: float, unit: str = "") -> None:
         value = values.get(setting)
@@ -276,6 +291,19 @@ def _check_ranges(
         value = values.get(setting)
         if isinstance(value, float) and not value.is_integer():
             bad(key(setting), "must be specified with at most second precision")
+
+
+def _check_scale_bounds(
+    values: dict[str, object],
+    annotations: dict[str, str],
+    ctx: ServingContext,
+    bad: Callable[[str, str], None],
+) -> None:
+    """min-scale, max-scale, activation-scale and initial-scale against each other and the
+    environment's limits."""
+
+    def key(setting: str) -> str:
+        return _key(annotations, setting)
 
     low, high = values.get("min_scale"), values.get("max_scale")
     low_i = low if isinstance(low, int) else 0

@@ -177,36 +177,8 @@ def advance(
 ) -> Transition:
     """The next step (or `target`): the next stage, the next wave's first stage, or stable."""
     if before is None or before.candidate is None:
-        if target is not None and (before is None or before.status == "stable"):
-            # A pipeline naming its step after the release finished (or for a service with
-            # nothing to release): nothing to do. After a rollback it must stop instead.
-            runs = f"runs {before.stable}" if before is not None else "has no release state"
-            return Transition(
-                "advance",
-                service,
-                before,
-                before,
-                changed=False,
-                message=f"{service} {runs} in {environment}; no candidate to advance",
-            )
-        if before is not None and before.status == "rolled-back":
-            raise StepRefused(
-                f"nothing to advance: {service} was rolled back in {environment} (to {before.stable})"
-            )
-        stable = f" (stable: {before.stable})" if before is not None and before.stable else ""
-        raise StepRefused(
-            f"nothing to advance: {service} has no candidate in {environment}{stable}"
-        )
-    if target is not None and not isinstance(target, str):  # a (wave, stage)
-        wave, stage = target
-        if not (1 <= wave <= plan.wave_count and 1 <= stage <= len(plan.stages)):
-            raise InputError(
-                Problem(
-                    f"there is no wave {wave} stage {stage} in {environment}: the canary plan has "
-                    f"{plan.wave_count} wave(s) of {len(plan.stages)} stage(s) {plan.stages}",
-                    field="--stage",
-                )
-            )
+        return _no_candidate(before, service, environment, target)
+    _check_target(target, plan, environment)
     here = step_index((before.wave, before.stage), plan)
     goal = here + 1 if target is None else step_index(target, plan)
     if goal == here:
@@ -239,6 +211,44 @@ def advance(
         wave, stage = reached
         after = before.model_copy(update={"wave": wave, "stage": stage, "updated": timestamp(now)})
     return Transition("advance", service, before, after, needs_force=needs_force, skipped=skipped)
+
+
+def _no_candidate(
+    before: Release | None, service: str, environment: str, target: Target | None
+) -> Transition:
+    """Nothing to advance: a no-op for a pipeline naming its step after the release
+    finished (or for a service with nothing to release); refused after a rollback or
+    when a person asks."""
+    if target is not None and (before is None or before.status == "stable"):
+        runs = f"runs {before.stable}" if before is not None else "has no release state"
+        return Transition(
+            "advance",
+            service,
+            before,
+            before,
+            changed=False,
+            message=f"{service} {runs} in {environment}; no candidate to advance",
+        )
+    if before is not None and before.status == "rolled-back":
+        raise StepRefused(
+            f"nothing to advance: {service} was rolled back in {environment} (to {before.stable})"
+        )
+    stable = f" (stable: {before.stable})" if before is not None and before.stable else ""
+    raise StepRefused(f"nothing to advance: {service} has no candidate in {environment}{stable}")
+
+
+def _check_target(target: Target | None, plan: CanaryPlan, environment: str) -> None:
+    if target is None or isinstance(target, str):  # next or STABLE
+        return
+    wave, stage = target
+    if not (1 <= wave <= plan.wave_count and 1 <= stage <= len(plan.stages)):
+        raise InputError(
+            Problem(
+                f"there is no wave {wave} stage {stage} in {environment}: the canary plan has "
+                f"{plan.wave_count} wave(s) of {len(plan.stages)} stage(s) {plan.stages}",
+                field="--stage",
+            )
+        )
 
 
 def rollback(
