@@ -13,6 +13,7 @@ from knstack.promote.chain import read_chain
 from knstack.promote.state import load_state
 from knstack.promote.steps import STABLE, Target, describe_step
 from knstack.stack import Project
+from knstack.stack.release import CanaryPlan
 
 SERVICE = "$SERVICE"  # the service is a run-time input, passed in an environment variable
 
@@ -93,47 +94,12 @@ def pipeline_model(project: Project) -> PipelineModel:
         needs = last_job.get(upstream) if upstream else None
         waves = plan.wave_count
         for wave in range(1, waves + 1):
-            commands: list[Command] = []
-            started = tuple(c for c in names if plan.wave_of(c) <= wave)
-            first_stage = 1
-            if wave == 1:
-                step = describe_step((1, 1), plan, names)
-                commands.append(
-                    Command(
-                        "start",
-                        f"Promote to {env}: {step}",
-                        step,
-                        ("promote", SERVICE, "--to", env),
-                        started,
-                    )
-                )
-                first_stage = 2
-            for stage in range(first_stage, len(plan.stages) + 1):
-                target: Target = (wave, stage)
-                args = ["advance", SERVICE, "--stack", env]
-                if waves > 1:
-                    args += ["--wave", str(wave)]
-                args += ["--stage", str(stage), "--wait"]
-                ident = f"wave-{wave}-stage-{stage}" if waves > 1 else f"stage-{stage}"
-                step = describe_step(target, plan, names)
-                commands.append(
-                    Command(ident, f"Advance in {env}: {step}", step, tuple(args), started)
-                )
-            if wave == waves:
-                commands.append(
-                    Command(
-                        "stable",
-                        f"Make the candidate stable in {env}",
-                        "stable",
-                        ("advance", SERVICE, "--stack", env, "--stable", "--wait"),
-                        tuple(names),
-                    )
-                )
+            commands = _wave_commands(env, wave, plan, names)
             job_id = f"promote-{env}" if waves == 1 else f"promote-{env}-wave-{wave}"
             wave_clusters = tuple(plan.wave_clusters(wave, names)) if waves > 1 else tuple(names)
             jobs.append(
                 PromotionJob(
-                    job_id, env, wave if waves > 1 else None, wave_clusters, needs, tuple(commands)
+                    job_id, env, wave if waves > 1 else None, wave_clusters, needs, commands
                 )
             )
             needs = job_id
@@ -148,6 +114,35 @@ def pipeline_model(project: Project) -> PipelineModel:
         tuple(jobs),
         _auto_jobs(project, in_chain, services),
     )
+
+
+def _wave_commands(env: str, wave: int, plan: CanaryPlan, names: list[str]) -> tuple[Command, ...]:
+    """The commands of one wave: promote into the first stage (first wave), advance through
+    each stage, and make the candidate stable (last wave)."""
+    waves = plan.wave_count
+    commands: list[Command] = []
+    started = tuple(c for c in names if plan.wave_of(c) <= wave)
+    first_stage = 1
+    if wave == 1:
+        step = describe_step((1, 1), plan, names)
+        promote = ("promote", SERVICE, "--to", env)
+        commands.append(Command("start", f"Promote to {env}: {step}", step, promote, started))
+        first_stage = 2
+    for stage in range(first_stage, len(plan.stages) + 1):
+        target: Target = (wave, stage)
+        args = ["advance", SERVICE, "--stack", env]
+        if waves > 1:
+            args += ["--wave", str(wave)]
+        args += ["--stage", str(stage), "--wait"]
+        ident = f"wave-{wave}-stage-{stage}" if waves > 1 else f"stage-{stage}"
+        step = describe_step(target, plan, names)
+        commands.append(Command(ident, f"Advance in {env}: {step}", step, tuple(args), started))
+    if wave == waves:
+        stable = ("advance", SERVICE, "--stack", env, "--stable", "--wait")
+        commands.append(
+            Command("stable", f"Make the candidate stable in {env}", "stable", stable, tuple(names))
+        )
+    return tuple(commands)
 
 
 def _auto_jobs(project: Project, envs: list[str], services: tuple[str, ...]) -> tuple[AutoJob, ...]:
