@@ -96,6 +96,32 @@ def validate_revision_spec(spec: RevisionSpec, ctx: ServingContext, base: str) -
     if not spec.containers:
         bad("missing field(s)", "containers")  # Knative: apis.ErrMissingField
         return problems
+    _check_pod_level(spec, ctx, bad)
+    problems += _validate_ports(spec, bad)
+    serving = serving_container_index(spec)
+    names: dict[str, str] = {}
+    for index, container in enumerate(spec.containers):
+        where = f"containers[{index}]"
+        _check_container(container, where, ctx, bad, names, serving=index == serving)
+        check_container_fields(container, where, bad)
+        _check_probes(spec, container, where, ctx, bad, serving=index == serving)
+    for index, container in enumerate(spec.init_containers or []):
+        where = f"initContainers[{index}]"
+        _check_container(container, where, ctx, bad, names, serving=False)
+        check_container_fields(container, where, bad)
+        if container.ports:
+            bad("init containers must not declare ports", f"{where}.ports")
+        for probe_name in ("liveness_probe", "readiness_probe", "startup_probe"):
+            if getattr(container, probe_name) is not None:
+                bad("init containers must not have probes", f"{where}")
+    check_pod_fields(spec, bad)
+    validate_volumes(spec, ctx, bad)
+    _validate_serving_settings(spec, ctx, bad)
+    return problems
+
+
+def _check_pod_level(spec: RevisionSpec, ctx: ServingContext, bad: Report) -> None:
+    """Pod fields behind feature flags, fields Knative manages, the service account name."""
     if len(spec.containers) > 1 and not ctx.feature_on("multi-container"):
         bad("more than one container needs the multi-container feature", "containers")
     for attr, (api_name, flag) in FLAGGED_POD_FIELDS.items():
@@ -110,49 +136,38 @@ def validate_revision_spec(spec: RevisionSpec, ctx: ServingContext, base: str) -
     if spec.service_account_name and (err := dns1123_subdomain_error(spec.service_account_name)):
         bad(err, "serviceAccountName")
 
-    problems += _validate_ports(spec, bad)
-    serving = serving_container_index(spec)
+
+PROBES = (
+    ("readiness_probe", "readinessProbe"),
+    ("liveness_probe", "livenessProbe"),
+    ("startup_probe", "startupProbe"),
+)
+
+
+def _check_probes(
+    spec: RevisionSpec,
+    container: Container,
+    where: str,
+    ctx: ServingContext,
+    bad: Report,
+    *,
+    serving: bool,
+) -> None:
+    """A sidecar's probes need multi-container-probing; the serving container's go to
+    the user port (knative/serving pkg/apis/serving/k8s_validation.go validateProbe)."""
     port_number, port_name = user_port(spec)
-    names: dict[str, str] = {}
-    for index, container in enumerate(spec.containers):
-        where = f"containers[{index}]"
-        _check_container(container, where, ctx, bad, names, serving=index == serving)
-        check_container_fields(container, where, bad)
-        for probe_attr, probe_name in (
-            ("readiness_probe", "readinessProbe"),
-            ("liveness_probe", "livenessProbe"),
-            ("startup_probe", "startupProbe"),
-        ):
-            probe = getattr(container, probe_attr)
-            if probe is None:
-                continue
-            if index != serving and not ctx.feature_on("multi-container-probing"):
-                bad(
-                    "probes on a sidecar need the multi-container-probing feature",
-                    f"{where}.{probe_name}",
-                )
-                continue
-            _check_probe(
-                probe,
+    for probe_attr, probe_name in PROBES:
+        probe = getattr(container, probe_attr)
+        if probe is None:
+            continue
+        if not serving and not ctx.feature_on("multi-container-probing"):
+            bad(
+                "probes on a sidecar need the multi-container-probing feature",
                 f"{where}.{probe_name}",
-                probe_attr == "readiness_probe",
-                port_number,
-                port_name,
-                bad,
             )
-    for index, container in enumerate(spec.init_containers or []):
-        where = f"initContainers[{index}]"
-        _check_container(container, where, ctx, bad, names, serving=False)
-        check_container_fields(container, where, bad)
-        if container.ports:
-            bad("init containers must not declare ports", f"{where}.ports")
-        for probe_name in ("liveness_probe", "readiness_probe", "startup_probe"):
-            if getattr(container, probe_name) is not None:
-                bad("init containers must not have probes", f"{where}")
-    check_pod_fields(spec, bad)
-    validate_volumes(spec, ctx, bad)
-    _validate_serving_settings(spec, ctx, bad)
-    return problems
+            continue
+        readiness = probe_attr == "readiness_probe"
+        _check_probe(probe, f"{where}.{probe_name}", readiness, port_number, port_name, bad)
 
 
 def _validate_ports(spec: RevisionSpec, bad: Report) -> list[Problem]:
