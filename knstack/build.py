@@ -29,6 +29,7 @@ from knstack.stack import (
     effective_cluster_settings,
 )
 from knstack.stack.crdfiles import with_crd_files
+from knstack.stack.knative import with_resource_defaults
 from knstack.stack.release import Release, release_traffic, standby_revisions
 from knstack.stack.settings import ClusterSettings, GatewayRef
 
@@ -254,7 +255,7 @@ def build_objects(
         standby=standby,
         record_templates=record_templates,
     )
-    config = settings.knative.config
+    config = with_resource_defaults(settings.knative.config, settings.defaults.resources)
     plans: list[tuple[PlanKey, ServingPlan]] = [
         ((traffic_overrides, standby), apply_defaults(resolved.plan, config))
     ]

@@ -110,6 +110,7 @@ def build_pod_spec(rev: RevisionPlan, settings: ClusterSettings) -> dict[str, An
                 settings,
                 port=None,
                 volume_kinds=volume_kinds,
+                resources=_init_container_resources(c, settings),
             )
             for i, c in enumerate(spec.init_containers)
         ]
@@ -121,6 +122,7 @@ def build_pod_spec(rev: RevisionPlan, settings: ClusterSettings) -> dict[str, An
             settings,
             port=port if i == serving else None,
             volume_kinds=volume_kinds,
+            resources=rev.effective.container_resources[i],
             sidecar=i != serving,
         )
         for i, c in enumerate(spec.containers)
@@ -156,6 +158,7 @@ def _build_container(
     *,
     port: int | None,
     volume_kinds: dict[str, Any],
+    resources: dict[str, Any] | None,
     sidecar: bool = False,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"name": name, "image": container.image}
@@ -176,9 +179,8 @@ def _build_container(
         {"name": "K_SERVICE", "value": rev.service or ""},
     ]
     out["env"] = env
-    resources = container.resources or settings.stack.defaults.resources
     if resources is not None:
-        out["resources"] = container_resources(resources)
+        out["resources"] = resources
     if container.volume_mounts:
         out["volumeMounts"] = [_mount(m.to_dict(), volume_kinds) for m in container.volume_mounts]
     if port is not None:
@@ -256,6 +258,15 @@ def _probe_on_port(probe: Probe, port: int) -> dict[str, Any]:
             if handler == "httpGet":
                 out[handler].setdefault("path", "/")
     return out
+
+
+def _init_container_resources(
+    container: Container, settings: ClusterSettings
+) -> dict[str, Any] | None:
+    """Knative defaults no init container's resources; knstack gives one without any the
+    environment's defaults whole, so the pod has requests and limits throughout."""
+    resources = container.resources or settings.stack.defaults.resources
+    return container_resources(resources) if resources is not None else None
 
 
 def container_resources(resources: ResourceRequirements) -> dict[str, Any]:

@@ -11,9 +11,11 @@ of a plan the values the environment's config maps imply, and the builders read
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from knstack.api.configmaps import ServingConfig
 from knstack.api.configmaps.base import seconds
+from knstack.api.core import ResourceRequirements
 from knstack.api.duration import parse_go_duration
 from knstack.resolve.model import RevisionDefaults, RevisionPlan, ServingPlan
 from knstack.vocabulary import PROGRESS_DEADLINE_ANNOTATION
@@ -50,7 +52,42 @@ def revision_defaults(rev: RevisionPlan, config: ServingConfig) -> RevisionDefau
             else config.defaults.container_concurrency
         ),
         container_names=container_names(rev, config),
+        container_resources=tuple(
+            defaulted_resources(c.resources, config) for c in rev.template.spec.containers
+        ),
     )
+
+
+_RESOURCE_DEFAULTS = (  # (resource, config-defaults request field, limit field)
+    ("cpu", "revision_cpu_request", "revision_cpu_limit"),
+    ("memory", "revision_memory_request", "revision_memory_limit"),
+    ("ephemeral-storage", "revision_ephemeral_storage_request", "revision_ephemeral_storage_limit"),
+)
+
+
+def defaulted_resources(
+    resources: ResourceRequirements | None, config: ServingConfig
+) -> dict[str, Any] | None:
+    """applyDefault (revision_defaults.go): each of cpu, memory and ephemeral-storage gets
+    config-defaults' request and limit where the container sets none, key by key."""
+    data = resources.to_dict() if resources is not None else {}
+    requests = {k: str(v) for k, v in (data.get("requests") or {}).items()}
+    limits = {k: str(v) for k, v in (data.get("limits") or {}).items()}
+    for name, request_field, limit_field in _RESOURCE_DEFAULTS:
+        request = getattr(config.defaults, request_field)
+        limit = getattr(config.defaults, limit_field)
+        if name not in requests and request is not None:
+            requests[name] = str(request)
+        if name not in limits and limit is not None:
+            limits[name] = str(limit)
+    out: dict[str, Any] = {}
+    if requests:
+        out["requests"] = dict(sorted(requests.items()))
+    if limits:
+        out["limits"] = dict(sorted(limits.items()))
+    if data.get("claims"):
+        out["claims"] = data["claims"]
+    return out or None
 
 
 def container_names(rev: RevisionPlan, config: ServingConfig) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from knstack.api.autoscaling import Autoscaling
 from knstack.api.serving import RevisionTemplateSpec
@@ -24,6 +25,9 @@ class RevisionDefaults:
     progress_deadline_seconds: int
     container_concurrency: int  # spec.containerConcurrency, else config-defaults
     container_names: tuple[str, ...]  # each container's name, unnamed ones defaulted
+    # each container's resources with config-defaults revision-* filled in key by key
+    # (None: neither the container nor the environment sets any)
+    container_resources: tuple[dict[str, Any] | None, ...] = ()
 
 
 @dataclass(frozen=True)

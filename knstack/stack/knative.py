@@ -284,3 +284,16 @@ def revision_resource_defaults(resources: Any) -> dict[str, str]:
             if values and resource in values:
                 out[f"revision-{resource}-{kind}"] = str(values[resource])
     return out
+
+
+def with_resource_defaults(config: ServingConfig, resources: Any) -> ServingConfig:
+    """`knative.config` with `knstack:defaults.resources` as config-defaults revision-* keys
+    (the keys the config map already sets win; `stack_conflicts` refuses a disagreement)."""
+    updates = {
+        key.replace("-", "_"): value
+        for key, value in revision_resource_defaults(resources).items()
+        if key.replace("-", "_") not in config.defaults.model_fields_set
+    }
+    if not updates:
+        return config
+    return config.model_copy(update={"defaults": config.defaults.model_copy(update=updates)})

@@ -97,3 +97,38 @@ def test_builders_refuse_a_plan_that_was_not_defaulted(tmp_path: Path) -> None:
         plan.revisions[0].effective  # noqa: B018
     defaulted = apply_defaults(plan, settings.knative.config)
     assert defaulted.revisions[0].effective.timeout_seconds == 300
+
+
+PARTIAL = """\
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: {name: shop, namespace: default}
+spec:
+  template:
+    spec:
+      containers:
+      - image: registry.example.com/app:1
+        resources: {limits: {cpu: "2"}, requests: {memory: 1Gi}}
+"""
+
+
+@pytest.mark.parametrize(
+    "stack",
+    [
+        # knstack's own setting, and the same values given as Knative's config-defaults
+        {"defaults": {"resources": {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"memory": "256Mi"}}}},
+        {"knative": {"config": {"defaults": {"revision-cpu-request": "100m", "revision-memory-request": "128Mi", "revision-memory-limit": "256Mi"}}}},
+    ],
+)  # fmt: skip
+def test_resource_defaults_fill_in_key_by_key(stack: dict[str, Any]) -> None:
+    """applyDefault (knative/serving pkg/apis/serving/v1/revision_defaults.go): each request
+    and limit the container leaves unset takes config-defaults' (the kubernetes backend gave
+    a container with any resources none of the defaults before)."""
+    settings = StackSettings.model_validate(stack)
+    objects = load_text(PARTIAL, "shop.yaml", settings.serving_context())
+    build = build_objects(objects, "files", settings, RevisionLedger(environment="files"))
+    [container] = _deployment(build)["spec"]["template"]["spec"]["containers"][:1]
+    assert container["resources"] == {
+        "requests": {"cpu": "100m", "memory": "1Gi"},  # the container's memory wins
+        "limits": {"cpu": "2", "memory": "256Mi"},
+    }

@@ -25,7 +25,7 @@ from knstack.api.configmaps import (
 )
 from knstack.expand.platform.common import SYSTEM_NAMESPACE, Install, metadata
 from knstack.expand.result import Manifest
-from knstack.stack.knative import revision_resource_defaults
+from knstack.stack.knative import with_resource_defaults
 from knstack.stack.settings import ClusterSettings
 
 INGRESS_CLASSES = {
@@ -54,13 +54,7 @@ def effective_config(settings: ClusterSettings, install: Install) -> ServingConf
         updates["features"] = config.features.model_copy(update={"secure_pod_defaults": "enabled"})
     if stack.reserved_instance.enabled and "min_scale" not in config.autoscaler.model_fields_set:
         updates["autoscaler"] = config.autoscaler.model_copy(update={"min_scale": 1})
-    resources = {
-        key.replace("-", "_"): value
-        for key, value in revision_resource_defaults(stack.defaults.resources).items()
-        if key.replace("-", "_") not in config.defaults.model_fields_set
-    }
-    if resources:
-        updates["defaults"] = config.defaults.model_copy(update=resources)
+    updates["defaults"] = with_resource_defaults(config, stack.defaults.resources).defaults
     return config.model_copy(update=updates)
 
 
