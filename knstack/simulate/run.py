@@ -11,6 +11,7 @@ import numpy as np
 
 from knstack.api.configmaps import AutoscalerConfig
 from knstack.api.context import ServingContext
+from knstack.api.validation.podspec import serving_container_index
 from knstack.build import EnvironmentBuild
 from knstack.errors import InputError, Problem
 from knstack.expand.autoscaling import plan_scaling
@@ -86,22 +87,19 @@ def select_target(build: EnvironmentBuild, service: str, cluster: str | None) ->
     else:
         decision = plan_scaling(plan, chosen.settings).of(rev)
         autoscaler, reserved = decision.autoscaler, decision.reserved
-    requests = _requests(rev, build)
+    requests = _requests(rev)
     reserved_requests = {
         k: str(v) for k, v in (settings.reserved_instance.resources.requests or {}).items()
     }
     return Target(rev, chosen.name, autoscaler, reserved, requests, reserved_requests)
 
 
-def _requests(rev: RevisionPlan, build: EnvironmentBuild) -> dict[str, str]:
-    out = {"cpu": DEFAULT_CPU, "memory": DEFAULT_MEMORY}
-    defaults = build.settings.defaults.resources
-    if defaults is not None and defaults.requests:
-        out.update({k: str(v) for k, v in defaults.requests.items()})
-    containers = rev.template.spec.containers
-    if containers and containers[0].resources and containers[0].resources.requests:
-        out.update({k: str(v) for k, v in containers[0].resources.requests.items()})
-    return out
+def _requests(rev: RevisionPlan) -> dict[str, str]:
+    """The serving container's requests as rendered (the defaulting step fills in the
+    environment's), else a small pod."""
+    index = serving_container_index(rev.template.spec)
+    resources = rev.effective.container_resources[index] or {}
+    return {"cpu": DEFAULT_CPU, "memory": DEFAULT_MEMORY, **resources.get("requests", {})}
 
 
 @dataclass(frozen=True)
