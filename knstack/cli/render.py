@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -123,7 +123,7 @@ def _write(build: EnvironmentBuild, out: Path, fmt: OutputFormat) -> Path:
     with Progress(console=stderr, transient=True) as progress:
         task = progress.add_task(f"writing {build.environment}", total=None)
 
-        def track(items: Iterable[tuple[str, str]]) -> Iterable[tuple[str, str]]:
+        def track(items: Iterable[tuple[str, Any]]) -> Iterable[tuple[str, Any]]:
             items = list(items)
             progress.update(task, total=len(items))
             for item in items:

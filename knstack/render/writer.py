@@ -32,29 +32,52 @@ def serialise(manifest: dict[str, Any], fmt: Format) -> str:
     return dump_yaml(manifest) if fmt == "yaml" else dump_json(manifest)
 
 
-def rendered_files(build: EnvironmentBuild, fmt: Format = "yaml") -> dict[str, str]:
-    """Every file of the environment's output, by path relative to `DIR/<env>/`."""
-    files: dict[str, str] = {}
+def file_plan(build: EnvironmentBuild, fmt: Format = "yaml") -> list[tuple[str, Any]]:
+    """Every file of the environment's output in path order: (path relative to
+    `DIR/<env>/`, the manifest it holds)."""
+    entries: list[tuple[str, Any]] = []
     for cluster in build.clusters:
         names = []
         for manifest in cluster.manifests:  # ordered by knstack.build
             name = file_name(manifest, fmt)
-            files[f"{cluster.name}/{name}"] = serialise(manifest, fmt)
+            entries.append((f"{cluster.name}/{name}", manifest))
             names.append(name)
         # Lets Argo CD, Flux and `kubectl apply -k` take the directory as one unit.
-        files[f"{cluster.name}/{KUSTOMIZATION}"] = dump_yaml(
-            {
-                "apiVersion": "kustomize.config.k8s.io/v1beta1",
-                "kind": "Kustomization",
-                "resources": sorted(names),
-            }
-        )
-    # Checked before anything is written, so a render past the bound leaves no trace.
+        entries.append((f"{cluster.name}/{KUSTOMIZATION}", _Kustomization(names)))
+    entries.sort(key=lambda entry: entry[0])
+    return entries
+
+
+class _Kustomization(list[str]):
+    """The file names a directory's kustomization.yaml lists (YAML in either format:
+    kustomize reads only that name)."""
+
+    def manifest(self) -> dict[str, Any]:
+        return {
+            "apiVersion": "kustomize.config.k8s.io/v1beta1",
+            "kind": "Kustomization",
+            "resources": sorted(self),
+        }
+
+
+def _text(content: Any, fmt: Format) -> str:
+    if isinstance(content, _Kustomization):
+        return dump_yaml(content.manifest())
+    return serialise(content, fmt)
+
+
+def _output_what(build: EnvironmentBuild) -> str:
+    return f"the rendered output of environment {build.environment} (characters)"
+
+
+def rendered_files(build: EnvironmentBuild, fmt: Format = "yaml") -> dict[str, str]:
+    """Every file of the environment's output (path relative to `DIR/<env>/`: text)."""
+    files = {relative: _text(content, fmt) for relative, content in file_plan(build, fmt)}
     limits.check(
         "output_bytes",
         sum(len(text) for text in files.values()),
         file=None,
-        what=f"the rendered output of environment {build.environment} (characters)",
+        what=_output_what(build),
     )
     return files
 
@@ -63,31 +86,48 @@ def write_environment(
     build: EnvironmentBuild,
     out_dir: Path,
     fmt: Format = "yaml",
-    progress: Callable[[Iterable[tuple[str, str]]], Iterable[tuple[str, str]]] | None = None,
+    progress: Callable[[Iterable[tuple[str, Any]]], Iterable[tuple[str, Any]]] | None = None,
 ) -> Path:
-    """Write `out_dir/<env>/` atomically; returns that directory."""
+    """Write `out_dir/<env>/` atomically; returns that directory.
+
+    Each file is serialised and written in turn (no render holds all its texts at once);
+    a render that passes the output limit stops there and leaves nothing behind: the
+    staging directory goes, and `out_dir` too when this render created it.
+    """
     target = out_dir / build.environment
     _check_replaceable(target)
-    files = rendered_files(build, fmt)
+    created = not out_dir.exists()
+    entries: Iterable[tuple[str, Any]] = file_plan(build, fmt)
+    if progress is not None:
+        entries = progress(entries)
     remove_stale_staging(target)
     staged = staging_directory(target)
     try:
-        items: Iterable[tuple[str, str]] = sorted(files.items())
-        if progress is not None:
-            items = progress(items)
-        made: set[str] = set()
-        for relative, text in items:
-            path = os.path.join(staged, relative)
-            parent = os.path.dirname(path)
-            if parent not in made:
-                os.makedirs(parent, exist_ok=True)
-                made.add(parent)
-            write_new_file(path, text.encode("utf-8"))
+        _write_entries(entries, str(staged), fmt, _output_what(build))
         replace_directory(staged, target)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
+        if created:
+            shutil.rmtree(out_dir, ignore_errors=True)
         raise
     return target
+
+
+def _write_entries(entries: Iterable[tuple[str, Any]], staged: str, fmt: Format, what: str) -> None:
+    limit = limits.current().output_bytes
+    total = 0
+    made: set[str] = set()
+    for relative, content in entries:
+        text = _text(content, fmt)
+        total += len(text)
+        if total > limit:
+            raise limits.exceeded("output_bytes", total, file=None, what=what)
+        path = os.path.join(staged, relative)
+        parent = os.path.dirname(path)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        write_new_file(path, text.encode("utf-8"))
 
 
 def _check_replaceable(target: Path) -> None:
