@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from knstack.api.loader import LoadedObject
-from knstack.api.serving import Service, TrafficTarget
+from knstack.api.serving import RevisionTemplateSpec, Service, TrafficTarget
 from knstack.api.validation.metadata import CLUSTER_LOCAL
 from knstack.errors import InputError, Problem
 from knstack.ledger.model import LedgerEntry, RevisionLedger, configuration_key
@@ -71,8 +71,9 @@ def resolve(
     result = ResolveResult(plan=ServingPlan((), (), ()), ledger=ledger)
     problems: list[Problem] = []
     warnings: list[str] = []
+    templates = _Templates()
     if record_templates:
-        latest = _record_templates(configs, result, default_namespace, problems)
+        latest = _record_templates(configs, result, default_namespace, problems, templates)
     else:
         latest, routes = _promoted_revisions(configs, routes, ledger, warnings)
     index = _revision_index(result.ledger)
@@ -86,10 +87,13 @@ def resolve(
     )
     if problems:
         raise InputError(problems)
-    revisions = _routed_revisions(route_plans, configs, index, warnings)
+    revisions = _routed_revisions(route_plans, configs, index, warnings, templates)
     result.plan = ServingPlan(
         configurations=tuple(
-            sorted(_configuration_plans(configs, latest), key=lambda c: (c.namespace, c.name))
+            sorted(
+                _configuration_plans(configs, latest, templates),
+                key=lambda c: (c.namespace, c.name),
+            )
         ),
         routes=tuple(sorted(route_plans, key=lambda r: (r.namespace, r.name))),
         revisions=tuple(sorted(revisions.values(), key=lambda r: (r.namespace, r.name))),
@@ -142,6 +146,7 @@ def _record_templates(
     result: ResolveResult,
     default_namespace: str,
     problems: list[Problem],
+    templates: _Templates,
 ) -> dict[str, LedgerEntry]:
     """Every version of every template recorded in the ledger, in order."""
     latest: dict[str, LedgerEntry] = {}
@@ -157,6 +162,7 @@ def _record_templates(
                 break
             result.ledger = recorded.ledger
             latest[key] = recorded.entry
+            templates.know(recorded.entry, template)
             if recorded.appended:
                 result.appended.append((key, recorded.entry))
     return latest
@@ -208,7 +214,7 @@ def _route_plans(
 
 
 def _configuration_plans(
-    configs: dict[str, _Config], latest: dict[str, LedgerEntry]
+    configs: dict[str, _Config], latest: dict[str, LedgerEntry], templates: _Templates
 ) -> list[ConfigurationPlan]:
     plans = []
     for key, config in configs.items():
@@ -219,7 +225,7 @@ def _configuration_plans(
                 name=config.name,
                 namespace=config.namespace,
                 service=config.service,
-                latest=_revision_plan(latest[key], config, str(last.source)),
+                latest=_revision_plan(latest[key], config, str(last.source), templates),
                 labels=dict(meta.labels or {}),
                 annotations=_without_last_applied(meta.annotations),
                 source=str(last.source),
@@ -229,7 +235,11 @@ def _configuration_plans(
 
 
 def _routed_revisions(
-    route_plans: list[RoutePlan], configs: dict[str, _Config], index: _Index, warnings: list[str]
+    route_plans: list[RoutePlan],
+    configs: dict[str, _Config],
+    index: _Index,
+    warnings: list[str],
+    templates: _Templates,
 ) -> dict[tuple[str, str], RevisionPlan]:
     """The revisions some route deploys; a configuration no route reaches gets a warning."""
     revisions: dict[tuple[str, str], RevisionPlan] = {}
@@ -240,7 +250,9 @@ def _routed_revisions(
             key, entry = index[(route.namespace, revision)]
             routed_configs.add(key)
             config = configs.get(key) or _Config(key.split("/", 1)[1], route.namespace, None, [])
-            revisions[(route.namespace, revision)] = _revision_plan(entry, config, route.source)
+            revisions[(route.namespace, revision)] = _revision_plan(
+                entry, config, route.source, templates
+            )
     for key in configs:
         if key not in routed_configs:
             warnings.append(
@@ -358,7 +370,30 @@ def _known_revisions(ledger: RevisionLedger, namespace: str, service: str | None
     return ", ".join(names) if names else "none"
 
 
-def _revision_plan(entry: LedgerEntry, config: _Config, source: str) -> RevisionPlan:
+class _Templates:
+    """Each ledger entry's typed template, parsed once per resolve. An entry recorded from a
+    loaded template gets that very object (its ledger dict was made from it), so a render
+    holds one copy of each template instead of three."""
+
+    def __init__(self) -> None:
+        # by id(entry); the entry is kept too, so its id cannot be reused meanwhile
+        self._known: dict[int, tuple[LedgerEntry, RevisionTemplateSpec]] = {}
+
+    def know(self, entry: LedgerEntry, spec: RevisionTemplateSpec) -> None:
+        self._known[id(entry)] = (entry, spec)
+
+    def of(self, entry: LedgerEntry) -> RevisionTemplateSpec:
+        found = self._known.get(id(entry))
+        if found is not None and found[0] is entry:
+            return found[1]
+        spec = entry.template_spec()
+        self.know(entry, spec)
+        return spec
+
+
+def _revision_plan(
+    entry: LedgerEntry, config: _Config, source: str, templates: _Templates
+) -> RevisionPlan:
     return RevisionPlan(
         name=entry.name,
         namespace=config.namespace,
@@ -366,7 +401,7 @@ def _revision_plan(entry: LedgerEntry, config: _Config, source: str) -> Revision
         service=config.service,
         generation=entry.generation,
         digest=entry.digest,
-        template=entry.template_spec(),
+        template=templates.of(entry),
         source=source,
     )
 
