@@ -29,7 +29,8 @@ def record_template(
     generation, named `<config>-<generation>` or by the template's BYO name. As in Knative, a
     BYO name must change whenever the template changes.
     """
-    digest = template_digest(template)
+    data = template.to_dict()  # once: the digest and a new entry read the same dict
+    digest = template_digest(data)
     entries = ledger.entries(key)
     latest = entries[-1] if entries else None
     if latest is not None and latest.digest == digest:
@@ -47,9 +48,7 @@ def record_template(
                 field="spec.template.metadata.name",
             )
         )
-    entry = LedgerEntry(
-        name=name, generation=generation, digest=digest, template=template.to_dict()
-    )
+    entry = LedgerEntry(name=name, generation=generation, digest=digest, template=data)
     configurations = dict(ledger.configurations)
     configurations[key] = [*entries, entry]
     return Recorded(
