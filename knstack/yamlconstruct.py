@@ -50,18 +50,25 @@ class ScalarTagCache:
 
 
 def construct_document(
-    loader: yaml.SafeLoader, node: Node, *, unique_keys: bool, file: str | None = None
+    loader: yaml.SafeLoader,
+    node: Node,
+    *,
+    unique_keys: bool,
+    file: str | None = None,
+    text: str | None = None,
 ) -> Any:
     """The document's data; with `unique_keys`, a repeated mapping key is an error (as
     Kubernetes' strict decoding has it) reported like PyYAML reports its errors.
 
     Every YAML load in knstack comes through here, so this is where alias expansion is
     bounded (knstack/limits.py): the document is measured before anything is built from it,
-    and the alias count runs over the whole stream (`file` names it in the error).
+    and the alias count runs over the whole stream (`file` names it in the error). `text`,
+    the stream the loader reads, lets a stream without aliases skip the measuring walk.
     """
     meter = loader.__dict__.get("_expansion_meter")
     if meter is None:
-        meter = loader.__dict__["_expansion_meter"] = ExpansionMeter(file)
+        may_alias = text is None or "*" in text
+        meter = loader.__dict__["_expansion_meter"] = ExpansionMeter(file, may_alias=may_alias)
     meter.document(node)
     try:
         return _Builder(loader, unique_keys).build(node)
@@ -131,13 +138,18 @@ class ExpansionMeter:
     in proportion to the file, however large its expansion would be.
     """
 
-    def __init__(self, file: str | None) -> None:
+    def __init__(self, file: str | None, *, may_alias: bool = True) -> None:
         self.file = file
+        # Every alias is written `*name` (YAML 1.1, 7.1 "Alias Nodes"): a stream without a
+        # `*` shares no node, so its alias count stays 0.
+        self.may_alias = may_alias
         self.aliases = 0
         self._sizes: dict[int, int] = {}
 
     def document(self, node: Node) -> None:
         """Measure one composed document; raise InputError when a bound is passed."""
+        if not self.may_alias and alias_free_bound(node) <= limits.current().expanded_bytes:
+            return  # no walk can find more than the bound: nothing to refuse
         self._sizes = {}  # anchors do not reach across documents (and ids get reused)
         size = self._size(node)
         limits.check("aliases", self.aliases, file=self.file, what="the number of YAML alias uses")
@@ -168,6 +180,16 @@ class ExpansionMeter:
                 continue
             self._sizes[ident] = 1 + sum(self._sizes[id(child)] for child in children)
         return self._sizes[id(root)]
+
+
+def alias_free_bound(node: Node) -> int:
+    """An upper bound on what `ExpansionMeter` measures for a document without aliases,
+    from the span of text it was composed from. No scalar's value is longer than its source
+    (escapes and folding only shorten it), and a node that takes no text (an empty value,
+    a bare `?` or `:`) still takes a separator or indicator near it, so each character of
+    the span accounts for less than 2 of the size; 4 leaves a margin
+    (tests/core/test_yamlconstruct.py checks the bound on adversarial documents)."""
+    return 4 * (node.end_mark.index - node.start_mark.index) + 16
 
 
 def _children(node: Node) -> list[Node]:

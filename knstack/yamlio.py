@@ -36,7 +36,7 @@ def load_yaml(text: str, file: str | None = None) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        return construct_document(loader, node, unique_keys=False, file=file)
+        return construct_document(loader, node, unique_keys=False, file=file, text=text)
     finally:
         loader.dispose()
 
@@ -52,7 +52,9 @@ def load_yaml_all(
         while loader.check_node():
             node = loader.get_node()
             assert node is not None  # check_node() said a document follows
-            documents.append(construct_document(loader, node, unique_keys=False, file=file))
+            documents.append(
+                construct_document(loader, node, unique_keys=False, file=file, text=text)
+            )
             limits.check(
                 "objects", len(documents), file=file, what="the number of objects (documents)"
             )

@@ -79,7 +79,7 @@ def read_yaml_documents(text: str, file: str) -> list[tuple[dict[str, Any] | Any
     try:
         while loader.check_node():
             node = loader.get_node()
-            data = construct_document(loader, node, unique_keys=True, file=file)
+            data = construct_document(loader, node, unique_keys=True, file=file, text=text)
             if data is not None:
                 documents.append((data, node.start_mark.line + 1))
                 limits.check(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 from typing import Any
 
@@ -10,9 +11,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from knstack import limits
 from knstack.api import loader as loader_module
 from knstack.api.loader import read_yaml_documents
 from knstack.errors import InputError
+from knstack.yamlconstruct import ExpansionMeter, alias_free_bound
 from knstack.yamlio import load_yaml
 
 _scalars = (
@@ -51,7 +54,7 @@ def _outcome(load: Any) -> str:
 
 
 def _pyyaml_constructor(
-    loader: Any, node: Any, *, unique_keys: bool, file: str | None = None
+    loader: Any, node: Any, *, unique_keys: bool, file: str | None = None, text: str | None = None
 ) -> Any:
     return loader.construct_document(node)  # PyYAML's own (with the strict duplicate check)
 
@@ -123,3 +126,56 @@ def test_a_repeated_key_is_an_error_naming_both_lines(text: str, line: int) -> N
 def test_a_list_as_a_key_is_bad_input_not_a_crash() -> None:
     with pytest.raises(InputError, match="found unhashable key"):
         read_yaml_documents("metadata:\n  ? [x]\n  : 1\n", "svc.yaml")
+
+
+# Alias-free documents whose nodes take the least text each: empty values, bare `?`,
+# implicit null values in flow mappings, empty collections, a top-level scalar.
+TERSE_DOCUMENTS = [
+    "{" + ",".join(["?"] * 50) + "}",
+    "{" + ",".join("abcdefghijklmnopqrstuvwxyz") + "}",
+    "-\n" * 50,
+    "[" + ",".join(["[]"] * 50) + "]",
+    "[" + ",".join(["? : "] * 30) + "]",
+    "? \n: \n" * 3,
+    "a:\n",
+    "?",
+    "-",
+    "x",
+    "- - - - - - - -\n",
+    "|+\n\n\n\n",
+]
+
+
+def _measured(text: str) -> tuple[int, int]:
+    """(what the meter's walk measures, the bound that lets it skip the walk)."""
+    loader = yaml.CSafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    return ExpansionMeter(None)._size(node), alias_free_bound(node)
+
+
+@pytest.mark.parametrize("text", TERSE_DOCUMENTS)
+def test_the_alias_free_bound_holds_for_terse_documents(text: str) -> None:
+    size, bound = _measured(text)
+    assert size <= bound
+
+
+@settings(max_examples=300, deadline=None)
+@given(_data, st.sampled_from([None, True, False]))
+def test_the_alias_free_bound_holds_for_generated_documents(data: Any, flow: bool | None) -> None:
+    text = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True)
+    if "*" not in text:
+        size, bound = _measured(text)
+        assert size <= bound
+
+
+def test_an_alias_free_document_past_a_small_expansion_limit_is_still_refused() -> None:
+    text = "a: " + "x" * 200 + "\n"
+    context = contextvars.copy_context()  # limits.use sets a context variable
+    context.run(limits.use, limits.Limits(expanded_bytes=100))
+    with pytest.raises(InputError) as raised:
+        context.run(load_yaml, text, "big.yaml")
+    assert "the document's size with YAML aliases expanded" in str(raised.value)
+    assert load_yaml(text, "big.yaml") == {"a": "x" * 200}  # under the default limit
