@@ -5,6 +5,7 @@ Pure functions: each returns a new ledger and never rewrites an existing entry.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from knstack.api.serving import RevisionTemplateSpec
@@ -23,18 +24,34 @@ class Recorded:
 def record_template(
     ledger: RevisionLedger, key: str, configuration: str, template: RevisionTemplateSpec
 ) -> Recorded:
-    """The revision for `template` as the configuration's current template.
+    """The revision for `template` as the configuration's current template, in a new ledger
+    (`next_entry` says which)."""
+    entries = ledger.entries(key)
+    entry, appended = next_entry(entries, configuration, template)
+    if not appended:
+        return Recorded(ledger, entry, appended=False)
+    configurations = {**ledger.configurations, key: [*entries, entry]}
+    return Recorded(
+        ledger.model_copy(update={"configurations": configurations}), entry, appended=True
+    )
+
+
+def next_entry(
+    entries: Sequence[LedgerEntry], configuration: str, template: RevisionTemplateSpec
+) -> tuple[LedgerEntry, bool]:
+    """The entry for `template` after a configuration's `entries`, and whether it is new.
 
     Unchanged from the latest entry: that entry. Changed: a new entry with the next
     generation, named `<config>-<generation>` or by the template's BYO name. As in Knative, a
-    BYO name must change whenever the template changes.
+    BYO name must change whenever the template changes. A caller recording many templates
+    keeps one mutable mapping of entries and calls this, instead of copying the ledger per
+    template (`record_template`), which grows with the ledger.
     """
     data = template.to_dict()  # once: the digest and a new entry read the same dict
     digest = template_digest(data)
-    entries = ledger.entries(key)
     latest = entries[-1] if entries else None
     if latest is not None and latest.digest == digest:
-        return Recorded(ledger, latest, appended=False)
+        return latest, False
     generation = max((e.generation for e in entries), default=0) + 1
     byo = template.metadata.name
     name = byo or revision_name(configuration, generation)
@@ -48,12 +65,7 @@ def record_template(
                 field="spec.template.metadata.name",
             )
         )
-    entry = LedgerEntry(name=name, generation=generation, digest=digest, template=data)
-    configurations = dict(ledger.configurations)
-    configurations[key] = [*entries, entry]
-    return Recorded(
-        ledger.model_copy(update={"configurations": configurations}), entry, appended=True
-    )
+    return LedgerEntry(name=name, generation=generation, digest=digest, template=data), True
 
 
 def import_entry(ledger: RevisionLedger, key: str, entry: LedgerEntry) -> RevisionLedger:

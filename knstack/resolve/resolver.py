@@ -16,7 +16,7 @@ from knstack.api.serving import RevisionTemplateSpec, Service, TrafficTarget
 from knstack.api.validation.metadata import CLUSTER_LOCAL
 from knstack.errors import InputError, Problem
 from knstack.ledger.model import LedgerEntry, RevisionLedger, configuration_key
-from knstack.ledger.record import record_template
+from knstack.ledger.record import next_entry
 from knstack.resolve.model import (
     ConfigurationPlan,
     RevisionPlan,
@@ -150,21 +150,27 @@ def _record_templates(
 ) -> dict[str, LedgerEntry]:
     """Every version of every template recorded in the ledger, in order."""
     latest: dict[str, LedgerEntry] = {}
+    configurations = dict(result.ledger.configurations)  # one copy for the whole render
+    changed = False
     for key, config in configs.items():
         for version in config.versions:
             template = version.obj.spec.template  # type: ignore[union-attr]
+            entries = configurations.get(key, [])
             try:
-                recorded = record_template(result.ledger, key, config.name, template)
+                entry, appended = next_entry(entries, config.name, template)
             except InputError as err:
                 problems += err.located(
                     file=str(version.source), obj=version.obj.ref(default_namespace)
                 ).problems
                 break
-            result.ledger = recorded.ledger
-            latest[key] = recorded.entry
-            templates.know(recorded.entry, template)
-            if recorded.appended:
-                result.appended.append((key, recorded.entry))
+            latest[key] = entry
+            templates.know(entry, template)
+            if appended:
+                configurations[key] = [*entries, entry]
+                result.appended.append((key, entry))
+                changed = True
+    if changed:
+        result.ledger = result.ledger.model_copy(update={"configurations": configurations})
     return latest
 
 
