@@ -3,8 +3,16 @@
 For each N: N Knative Services with two revisions each (the second a 10% canary with a tag,
 the HPA class), given to knstack as plain Knative YAML (`knstack render -f`), to Helm as the
 values of the chart in bench/peers/chart, and to cdk8s as the same values read by
-bench/peers/cdk8s_app.py. The three outputs are checked to hold the same objects, then each
-command is timed as a whole process (min and median wall seconds of --runs runs, peak RSS).
+bench/peers/cdk8s_app.py. The outputs are checked to hold the same objects, then each
+command is timed as a whole process (min and median wall seconds of --runs runs, peak RSS),
+the tools taking turns run by run so that a slow spell of the machine hits each alike.
+
+Two output forms, because they cost the file system very differently:
+- stream: one YAML stream on stdout, redirected to a file (`knstack render -f IN`,
+  `helm template`): the same objects, the same bytes to write;
+- files: each tool's directory output (`knstack render -f IN --out DIR`: one file per
+  object, 8,001 at N = 1000; `helm template --output-dir`: one file per template, 2;
+  cdk8s: one file per chart).
 Also: `knstack validate DIR` against kubeconform alone on the same directory and schemas,
 and `knstack --help` start-up.
 
@@ -91,13 +99,19 @@ def chart_values(count: int) -> dict[str, Any]:
     }
 
 
-def run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
-    """Wall seconds and peak RSS (MiB) of one process; exits on failure."""
+def run(
+    args: list[str], env: dict[str, str] | None = None, stdout: Path | None = None
+) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MiB) of one process (its stdout written to `stdout`);
+    exits on failure."""
+    sink = open(stdout, "wb") if stdout is not None else subprocess.DEVNULL  # noqa: SIM115
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=REPO
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
+    try:
+        proc = subprocess.Popen(args, stdout=sink, stderr=subprocess.PIPE, env=env, cwd=REPO)
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        if stdout is not None:
+            sink.close()
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     stderr = proc.stderr.read().decode() if proc.stderr else ""
@@ -107,20 +121,48 @@ def run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, int]
 
 
 def timed(args: list[str], runs: int, clean: Path | None = None, env=None) -> dict[str, float]:
-    walls, peaks = [], []
+    return timed_together({"only": Command(args, clean)}, runs, env)["only"]
+
+
+class Command:
+    """A command to time: its output directory (removed before each run) or stdout file."""
+
+    def __init__(self, args: list[str], clean: Path | None = None, stdout: Path | None = None):
+        self.args, self.clean, self.stdout = args, clean, stdout
+
+    def run(self, env: dict[str, str] | None) -> tuple[float, int]:
+        if self.clean is not None:
+            shutil.rmtree(self.clean, ignore_errors=True)
+        return run(self.args, env, self.stdout)
+
+
+def timed_together(
+    commands: dict[str, Command], runs: int, env: dict[str, str] | None = None
+) -> dict[str, dict[str, float]]:
+    """Each command's min and median wall and peak memory, the commands taking turns."""
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    peaks: dict[str, list[int]] = {name: [] for name in commands}
     for _ in range(runs):
-        if clean is not None:
-            shutil.rmtree(clean, ignore_errors=True)
-        wall, peak = run(args, env)
-        walls.append(wall)
-        peaks.append(peak)
-    return {"min": min(walls), "median": statistics.median(walls), "peak_mib": max(peaks)}
+        for name, command in commands.items():
+            wall, peak = command.run(env)
+            walls[name].append(wall)
+            peaks[name].append(peak)
+    return {
+        name: {
+            "min": min(walls[name]),
+            "median": statistics.median(walls[name]),
+            "peak_mib": max(peaks[name]),
+        }
+        for name in commands
+    }
 
 
-def objects_in(directory: Path) -> Counter[str]:
-    """Every object under `directory` as canonical JSON (key order and layout ignored)."""
+def objects_in(output: Path) -> Counter[str]:
+    """Every object in `output` (a stream file or a directory of them) as canonical JSON
+    (key order and layout ignored)."""
     found: Counter[str] = Counter()
-    for path in sorted(directory.rglob("*.yaml")):
+    paths = sorted(output.rglob("*.yaml")) if output.is_dir() else [output]
+    for path in paths:
         if path.name == "kustomization.yaml":
             continue
         for doc in yaml.load_all(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader):
@@ -143,18 +185,24 @@ def has_cdk8s() -> bool:
     return subprocess.run(probe, capture_output=True, check=False).returncode == 0
 
 
-def prepare(work: Path, count: int) -> dict[str, list[str]]:
-    """Inputs for each tool in `work`; returns each tool's render command."""
+def prepare(work: Path, count: int, with_cdk8s: bool) -> dict[str, Command]:
+    """Inputs for each tool in `work`; returns each timed command by its row name."""
     (work / "input.yaml").write_text(dump_yaml_stream(knative_history_documents(count)))
     values = chart_values(count)
     (work / "values.json").write_text(json.dumps(values))
     (work / "values.yaml").write_text(yaml.safe_dump(values, sort_keys=False))
-    return {
-        "knstack": [*KNSTACK, "render", "-f", str(work / "input.yaml"), "--out", str(work / "knstack")],
-        "helm": [str(HELM), "template", "bench", str(PEERS / "chart"), "-f", str(work / "values.yaml"),
-                 "--output-dir", str(work / "helm")],
-        "cdk8s": [sys.executable, str(PEERS / "cdk8s_app.py"), str(work / "values.json"), str(work / "cdk8s")],
-    }  # fmt: skip
+    knstack = [*KNSTACK, "render", "-f", str(work / "input.yaml")]
+    helm = [str(HELM), "template", "bench", str(PEERS / "chart"), "-f", str(work / "values.yaml")]
+    commands = {
+        "knstack stream": Command(knstack, stdout=work / "knstack.yaml"),
+        "helm stream": Command(helm, stdout=work / "helm.yaml"),
+        "knstack files": Command([*knstack, "--out", str(work / "knstack")], work / "knstack"),
+        "helm files": Command([*helm, "--output-dir", str(work / "helm")], work / "helm"),
+    }
+    if with_cdk8s:
+        cdk8s = [sys.executable, str(PEERS / "cdk8s_app.py"), str(work / "values.json")]
+        commands["cdk8s files"] = Command([*cdk8s, str(work / "cdk8s")], work / "cdk8s")
+    return commands
 
 
 def compare(
@@ -163,12 +211,12 @@ def compare(
     env = {**os.environ, "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1"}
     with tempfile.TemporaryDirectory(prefix="knstack-peers-") as tmp:
         work = Path(tmp)
-        commands = prepare(work, count)
-        tools = ["knstack", "helm"] + (["cdk8s"] if with_cdk8s else [])
-        results = {t: timed(commands[t], runs, work / t, env) for t in tools}
+        commands = prepare(work, count, with_cdk8s)
+        results = timed_together(commands, runs, env)
         reference = objects_in(work / "knstack")
-        for tool in tools[1:]:
-            same_objects(tool, reference, objects_in(work / tool))
+        for name, command in commands.items():
+            if name != "knstack files":
+                same_objects(name, reference, objects_in(command.stdout or work / name.split()[0]))
         results["objects"] = {"count": float(sum(reference.values()))}
         if with_validate:
             results |= validate_figures(work / "knstack" / "files", runs, env)
@@ -197,10 +245,12 @@ def report(count: int, results: dict[str, dict[str, float]]) -> None:
         print(
             f"  {tool:<18} {figures['min']:>8.2f} {figures['median']:>9.2f} {figures['peak_mib']:>9}"
         )
-    knstack = results["knstack"]["median"]
-    for peer in ("helm", "cdk8s"):
-        if peer in results:
-            print(f"  knstack / {peer}: {knstack / results[peer]['median']:.2f}")
+    for form in ("stream", "files"):
+        knstack = results[f"knstack {form}"]["median"]
+        for peer in ("helm", "cdk8s"):
+            if f"{peer} {form}" in results:
+                ratio = knstack / results[f"{peer} {form}"]["median"]
+                print(f"  knstack / {peer} ({form}): {ratio:.2f} (goal <= 1)")
     if "kubeconform" in results:
         ratio = results["knstack validate"]["median"] / results["kubeconform"]["median"]
         print(f"  knstack validate / kubeconform: {ratio:.2f} (goal <= 1.2)")
@@ -224,11 +274,11 @@ def main() -> None:
     for count in args.counts:
         cdk8s = with_cdk8s and count <= args.cdk8s_max
         results = compare(count, args.runs, cdk8s, count == max(args.counts))
-        medians[count] = results["knstack"]["median"]
+        medians[count] = results["knstack stream"]["median"]
         report(count, results)
     if 1000 in medians and 10000 in medians:
         ratio = medians[10000] / medians[1000]
-        print(f"\nscaling: time(10k) / time(1k) = {ratio:.1f} (goal <= 10.5)")
+        print(f"\nscaling of knstack stream: time(10k) / time(1k) = {ratio:.1f} (goal <= 10.5)")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
@@ -76,7 +77,7 @@ def render(
     """Render manifests: one file per object under DIR/<env>/<cluster>/, atomically."""
     from knstack.build import build_environment, build_files
     from knstack.ledger import save_ledger
-    from knstack.render import stream
+    from knstack.render import stream_parts
 
     if bool(stack) == bool(files):
         raise typer.BadParameter(
@@ -86,7 +87,8 @@ def render(
         build = build_files(files, backend=_value(backend), gateway=_value(gateway))
         warn(build.warnings)
         if out is None:
-            typer.echo(stream(build, fmt.value), nl=False)
+            for part in stream_parts(build, fmt.value):
+                sys.stdout.write(part)
         else:
             _write(build, out, fmt)
         return EXIT_OK

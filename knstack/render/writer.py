@@ -22,7 +22,7 @@ from knstack.fsutil import (
     write_new_file,
 )
 from knstack.render.layout import file_name
-from knstack.yamlio import dump_json, dump_yaml, dump_yaml_stream
+from knstack.yamlio import dump_json, dump_yaml
 
 Format = Literal["yaml", "json"]
 KUSTOMIZATION = "kustomization.yaml"
@@ -147,12 +147,24 @@ def _check_replaceable(target: Path) -> None:
 
 def stream(build: EnvironmentBuild, fmt: Format = "yaml") -> str:
     """All manifests of all clusters as one stream (for stdout)."""
+    return "".join(stream_parts(build, fmt))
+
+
+def stream_parts(build: EnvironmentBuild, fmt: Format = "yaml") -> list[str]:
+    """`stream` in the pieces it is made of (a document each in YAML), checked against the
+    output limit before any is written: stdout takes them one by one, so the whole text is
+    never held twice (at 10,000 services it is 90 MB)."""
     manifests: list[dict[str, Any]] = []
     for cluster in build.clusters:
         manifests += cluster.manifests
     if fmt == "json":
-        text = dump_json({"apiVersion": "v1", "kind": "List", "items": manifests})
+        parts = [dump_json({"apiVersion": "v1", "kind": "List", "items": manifests})]
     else:
-        text = dump_yaml_stream(manifests)
-    limits.check("output_bytes", len(text), file=None, what="the rendered output (characters)")
-    return text
+        parts = [f"---\n{dump_yaml(manifest)}" for manifest in manifests]
+    limits.check(
+        "output_bytes",
+        sum(len(part) for part in parts),
+        file=None,
+        what="the rendered output (characters)",
+    )
+    return parts
