@@ -190,5 +190,33 @@ def main(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else EXIT_OK
 
 
+class _ProcessExit:
+    """Lets a command leave what it built to the end of the process instead of freeing it.
+
+    Freeing a large render's objects one by one takes longer than writing them (0.6 s of
+    a render of 10,000 services), and the process is about to end; mypy ends the same way
+    (`mypy/util.py` hard_exit). Only the console entry point (`run`) allows it: `main` is
+    also called in-process (tests), where what a command keeps must be freed.
+    """
+
+    allowed = False
+    kept: list[object] = []
+
+
+def keep_until_exit(value: object) -> None:
+    """Do not free `value` when the command returns if the process ends right after."""
+    if _ProcessExit.allowed:
+        _ProcessExit.kept.append(value)
+
+
 def run() -> None:
-    sys.exit(main())
+    _ProcessExit.allowed = True
+    code = main()
+    if _ProcessExit.kept:
+        # Nothing else needs the interpreter's shutdown: the command has finished, so
+        # flush what it printed and end without freeing what it kept.
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(BrokenPipeError):  # a reader that stopped early
+                stream.flush()
+        os._exit(code)
+    sys.exit(code)

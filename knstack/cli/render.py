@@ -15,6 +15,7 @@ from knstack.cli.app import (
     PROJECT_DIR_OPTION,
     ChecksFailed,
     app,
+    keep_until_exit,
     open_project,
     stderr,
     warn,
@@ -85,6 +86,7 @@ def render(
         )
     if files:
         build = build_files(files, backend=_value(backend), gateway=_value(gateway))
+        keep_until_exit(build)
         warn(build.warnings)
         if out is None:
             for part in stream_parts(build, fmt.value):
@@ -95,6 +97,7 @@ def render(
     assert stack is not None
     project = open_project(project_dir)
     build = build_environment(project, stack, backend=_value(backend), gateway=_value(gateway))
+    keep_until_exit(build)
     if build.appended and locked:
         names = ", ".join(f"{entry.name} ({key})" for key, entry in build.appended)
         raise ChecksFailed(
