@@ -22,8 +22,8 @@ from knstack.resolve.model import (
     RevisionPlan,
     RoutePlan,
     ServingPlan,
-    TrafficSplit,
 )
+from knstack.resolve.pinning import Index, pin_traffic, revision_index
 from knstack.vocabulary import VISIBILITY_LABEL
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -46,7 +46,6 @@ class _Config:
 
 
 _Route = tuple[str, str, str | None, LoadedObject]  # namespace, name, owning Service, object
-_Index = dict[tuple[str, str], tuple[str, LedgerEntry]]  # (namespace, revision) -> (config, entry)
 
 
 def resolve(
@@ -76,7 +75,7 @@ def resolve(
         latest = _record_templates(configs, result, default_namespace, problems, templates)
     else:
         latest, routes = _promoted_revisions(configs, routes, ledger, warnings)
-    index = _revision_index(result.ledger)
+    index = revision_index(result.ledger)
     route_plans = _route_plans(
         routes,
         traffic_overrides or {},
@@ -174,7 +173,7 @@ def _record_templates(
     return latest
 
 
-_Pinning = tuple[RevisionLedger, dict[str, LedgerEntry], _Index]
+_Pinning = tuple[RevisionLedger, dict[str, LedgerEntry], Index]
 
 
 def _route_plans(
@@ -193,7 +192,7 @@ def _route_plans(
         if traffic is None:
             traffic = loaded.obj.spec.traffic or (DEFAULT_TRAFFIC if service else ())  # type: ignore[union-attr]
         try:
-            splits = _pin_traffic(traffic, namespace, service, ledger, latest, index)
+            splits = pin_traffic(traffic, namespace, service, ledger, latest, index)
         except InputError as err:
             problems += err.located(
                 file=str(loaded.source), obj=loaded.obj.ref(default_namespace)
@@ -243,7 +242,7 @@ def _configuration_plans(
 def _routed_revisions(
     route_plans: list[RoutePlan],
     configs: dict[str, _Config],
-    index: _Index,
+    index: Index,
     warnings: list[str],
     templates: _Templates,
 ) -> dict[tuple[str, str], RevisionPlan]:
@@ -252,7 +251,7 @@ def _routed_revisions(
     routed_configs: set[str] = set()
     for route in route_plans:
         for revision in route.deployed_revisions():
-            # _pin_traffic checked that routed revisions exist, the release state the rest
+            # pin_traffic checked that routed revisions exist, the release state the rest
             key, entry = index[(route.namespace, revision)]
             routed_configs.add(key)
             config = configs.get(key) or _Config(key.split("/", 1)[1], route.namespace, None, [])
@@ -299,81 +298,6 @@ def _group_versions(
     if problems:
         raise InputError(problems)
     return grouped
-
-
-def _pin_traffic(
-    traffic: Sequence[TrafficTarget],
-    namespace: str,
-    service: str | None,
-    ledger: RevisionLedger,
-    latest: dict[str, LedgerEntry],
-    index: dict[tuple[str, str], tuple[str, LedgerEntry]],
-) -> list[TrafficSplit]:
-    problems: list[Problem] = []
-    splits: list[TrafficSplit] = []
-    for position, target in enumerate(traffic):
-        where = f"spec.traffic[{position}]"
-        if target.revision_name:
-            found = index.get((namespace, target.revision_name))
-            if service and found is not None and found[0] != configuration_key(namespace, service):
-                found = None  # a Service routes only to its own revisions
-            if found is None:
-                known = _known_revisions(ledger, namespace, service)
-                problems.append(
-                    Problem(
-                        f"revision {target.revision_name!r} is not in the revision ledger"
-                        + (f" of Service {service}" if service else "")
-                        + f" (known: {known})",
-                        field=f"{where}.revisionName",
-                    )
-                )
-                continue
-            revision, is_latest = target.revision_name, False
-        else:
-            config_name = target.configuration_name or service
-            key = configuration_key(namespace, config_name or "")
-            entry = latest.get(key) or ledger.latest(key)
-            if entry is None:
-                problems.append(
-                    Problem(
-                        f"configuration {config_name!r} is unknown: define it (or its Service) in the same namespace",
-                        field=f"{where}.configurationName",
-                    )
-                )
-                continue
-            revision, is_latest = entry.name, True
-        # Repeated identical targets stay separate; their percents add up on the host.
-        splits.append(
-            TrafficSplit(
-                revision=revision, percent=target.percent or 0, tag=target.tag, latest=is_latest
-            )
-        )
-    if problems:
-        raise InputError(problems)
-    return splits
-
-
-def _revision_index(ledger: RevisionLedger) -> _Index:
-    """(namespace, revision name) -> (configuration key, entry), for constant-time lookups."""
-    index: _Index = {}
-    for key, entries in ledger.configurations.items():
-        namespace = key.split("/", 1)[0]
-        for entry in entries:
-            index[(namespace, entry.name)] = (key, entry)
-    return index
-
-
-def _known_revisions(ledger: RevisionLedger, namespace: str, service: str | None) -> str:
-    if service:
-        names = [e.name for e in ledger.entries(configuration_key(namespace, service))]
-    else:
-        names = [
-            e.name
-            for key, entries in ledger.configurations.items()
-            if key.startswith(f"{namespace}/")
-            for e in entries
-        ]
-    return ", ".join(names) if names else "none"
 
 
 class _Templates:
