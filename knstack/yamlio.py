@@ -96,7 +96,12 @@ def dump_yaml(data: Any) -> str:
 
 
 def dump_yaml_stream(documents: Iterable[Any]) -> str:
-    return "".join(f"---\n{dump_yaml(doc)}" for doc in documents)
+    return "".join(yaml_stream_parts(documents))
+
+
+def yaml_stream_parts(documents: Iterable[Any]) -> list[str]:
+    """Each document of `dump_yaml_stream`, with its `---` separator."""
+    return [f"---\n{dump_yaml(doc)}" for doc in documents]
 
 
 def dump_json(data: Any) -> str:

@@ -22,7 +22,7 @@ from knstack.fsutil import (
     write_new_file,
 )
 from knstack.render.layout import file_name
-from knstack.yamlio import dump_json, dump_yaml
+from knstack.yamlio import dump_json, dump_yaml, yaml_stream_parts
 
 Format = Literal["yaml", "json"]
 KUSTOMIZATION = "kustomization.yaml"
@@ -160,7 +160,7 @@ def stream_parts(build: EnvironmentBuild, fmt: Format = "yaml") -> list[str]:
     if fmt == "json":
         parts = [dump_json({"apiVersion": "v1", "kind": "List", "items": manifests})]
     else:
-        parts = [f"---\n{dump_yaml(manifest)}" for manifest in manifests]
+        parts = yaml_stream_parts(manifests)
     limits.check(
         "output_bytes",
         sum(len(part) for part in parts),
