@@ -15,6 +15,10 @@ from typing import Any, Final
 # A Kubernetes object as the engine builds it and the renderer writes it.
 Manifest = dict[str, Any]
 
+# The Kubernetes version an environment targets (and `knstack validate` checks against)
+# when its settings name none (knstack:kubernetesVersion).
+DEFAULT_KUBERNETES_VERSION: Final = "1.33.0"
+
 # serving.knative.dev (knative/serving pkg/apis/serving/register.go).
 SERVING_API_VERSION: Final = "serving.knative.dev/v1"  # Final: a Literal type for models
 SERVING_GROUP = SERVING_API_VERSION.partition("/")[0]

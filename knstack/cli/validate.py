@@ -84,7 +84,6 @@ def validate(
 ) -> int:
     """Check manifests against Kubernetes and CRD schemas with kubeconform -strict, or
     with --server-side against the live clusters' API servers."""
-    from knstack.build import build_environment
     from knstack.validate import SchemaOptions, validate_build, validate_paths
 
     paths = paths or []
@@ -104,6 +103,8 @@ def validate(
         crd_paths=tuple(crds), download_crds=download_crds, kubernetes_version=kubernetes_version
     )
     if stack:
+        from knstack.build import build_environment
+
         project = open_project(project_dir)
         build = build_environment(
             project,

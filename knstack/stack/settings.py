@@ -18,6 +18,7 @@ from knstack.stack.base import SettingsModel
 from knstack.stack.knative import KnativeSettings, revision_resource_defaults, stack_conflicts
 from knstack.stack.policy_settings import PolicySettings
 from knstack.stack.release import CanaryPlan, Release, RetentionSettings
+from knstack.vocabulary import DEFAULT_KUBERNETES_VERSION
 
 Backend = Literal["kubernetes", "knative"]
 # gateway-api: HTTPRoutes on a Gateway API Gateway (the default). nginx: ingress-nginx
@@ -164,7 +165,7 @@ class StackSettings(SettingsModel):
     domain: str = "example.com"
     gateway: GatewayRef = Field(default_factory=GatewayRef)
     keda_http_add_on: KedaHttpAddOnSettings = Field(default_factory=KedaHttpAddOnSettings)
-    kubernetes_version: str = "1.33.0"
+    kubernetes_version: str = DEFAULT_KUBERNETES_VERSION
     clusters: list[Cluster] = Field(default_factory=lambda: [Cluster(name="default")])
     defaults: WorkloadDefaults = Field(default_factory=WorkloadDefaults)
     reserved_instance: ReservedInstanceSettings = Field(default_factory=ReservedInstanceSettings)

@@ -12,12 +12,9 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from knstack.build import EnvironmentBuild
 from knstack.errors import InputError, Problem
-from knstack.expand.order import identity
-from knstack.render.layout import file_name
-from knstack.stack import StackSettings
 from knstack.validate.bundled_crds import INSTALL_HINT, bundled_crd_files
 from knstack.validate.crd_download import download_crds
 from knstack.validate.crds import (
@@ -41,10 +38,13 @@ from knstack.validate.kubernetes_schemas import (
     package_version,
 )
 from knstack.validate.report import ObjectResult, SchemaSources, ValidationReport
+from knstack.vocabulary import DEFAULT_KUBERNETES_VERSION
+
+if TYPE_CHECKING:  # checking files needs none of the build's modules (a faster start)
+    from knstack.build import EnvironmentBuild
 
 # The kustomization.yaml render writes beside the manifests is not a cluster object.
 SKIPPED_KINDS = ("kustomize.config.k8s.io/v1beta1/Kustomization",)
-DEFAULT_KUBERNETES_VERSION: str = StackSettings.model_fields["kubernetes_version"].default
 SETTINGS_FIELD = 'config."knstack:kubernetesVersion"'
 _UNMARSHAL = "error unmarshalling resource: error converting YAML to JSON: "
 
@@ -113,6 +113,9 @@ def _streams(
     Documents are JSON (which is YAML): the same data render writes, serialised many
     times faster than block YAML, in a handful of files instead of one per object.
     """
+    from knstack.expand.order import identity
+    from knstack.render.layout import file_name
+
     streams: dict[str, list[str]] = {}
     index: dict[tuple[str, str, str, str], tuple[str, str | None]] = {}
     for cluster in build.clusters:

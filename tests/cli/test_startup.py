@@ -48,3 +48,18 @@ def test_a_command_imports_the_engine_when_it_runs(tmp_path) -> None:
         f"from knstack.cli import main\nmain(['render', '-f', {str(service)!r}])"
     )
     assert {"knstack.build", "knstack.expand"} <= loaded
+
+
+def test_validate_of_files_imports_no_model_or_build(tmp_path) -> None:
+    # kubeconform does the checking; the models, the build and the expansion are for
+    # `validate --stack` only, and cost `validate DIR` a third of a second to import.
+    manifest = tmp_path / "cm.yaml"
+    manifest.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata: {}\n")
+    code = (
+        "from knstack.cli import main\n"
+        f"try:\n    main(['validate', {str(manifest)!r}])\nexcept SystemExit:\n    pass"
+    )
+    loaded = _imported_after(code)
+    assert "knstack.validate.runner" in loaded  # the probe did validate
+    heavy = ("pydantic", "knstack.api", "knstack.build", "knstack.expand", "knstack.stack")
+    assert sorted(m for m in heavy if m in loaded) == []
