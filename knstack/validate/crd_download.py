@@ -8,8 +8,6 @@ cache (`<cache>/crd-downloads/`) and validation uses it from there afterwards.
 from __future__ import annotations
 
 import hashlib
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,7 +79,7 @@ def download_crds(
             continue
         try:
             text = _fetch(release.url, timeout)
-        except (urllib.error.URLError, TimeoutError, OSError, UnicodeDecodeError) as err:
+        except (OSError, UnicodeDecodeError) as err:  # URLError and timeouts are OSErrors
             reason = getattr(err, "reason", None) or err
             problems.append(
                 Problem(
@@ -106,6 +104,8 @@ def download_crds(
 
 
 def _fetch(url: str, timeout: float) -> str:
+    import urllib.request  # here: every `knstack validate` imports this module, few download
+
     request = urllib.request.Request(url, headers={"User-Agent": "knstack"})
     with urllib.request.urlopen(request, timeout=timeout) as response:
         data: bytes = response.read()

@@ -64,17 +64,20 @@ class CrdSchemas:
         return f"{self.root}/{LOCATION_TEMPLATE}"
 
 
-def crd_files(paths: Iterable[Path]) -> list[Path]:
-    """The YAML/JSON files under `paths` (files as given, directories searched), in order."""
-    files: list[Path] = []
+def crd_files(paths: Iterable[Path]) -> list[str]:
+    """The YAML/JSON files under `paths` (files as given, directories searched), in order.
+
+    Strings, not Paths: a render directory holds one file per object, and making a Path of
+    each cost `knstack validate DIR` 40 ms at 8,000 files."""
+    files: list[str] = []
     problems: list[Problem] = []
     for path in paths:
         if path.is_file():
-            files.append(path)
+            files.append(str(path))
         elif path.is_dir():
             found = _yaml_files_under(str(path))
             found.sort(key=lambda name: name.split(os.sep))  # Path order, without the Paths
-            files += map(Path, found)
+            files += found
         else:
             problems.append(Problem("CRD path does not exist", file=str(path)))
     if problems:
@@ -98,16 +101,17 @@ def _yaml_files_under(directory: str) -> list[str]:
     return found
 
 
-def sources_from_files(files: Iterable[Path]) -> list[CrdSource]:
+def sources_from_files(files: Iterable[Path | str]) -> list[CrdSource]:
     """The files that mention CustomResourceDefinition (others are skipped unparsed)."""
     sources = []
-    for path in files:
+    for file in files:
+        path = str(file)
         try:
-            text = _read_text(str(path))
+            text = _read_text(path)
         except (OSError, UnicodeDecodeError) as err:
-            raise InputError(Problem(f"cannot read CRD file: {err}", file=str(path))) from None
+            raise InputError(Problem(f"cannot read CRD file: {err}", file=path)) from None
         if CRD_KIND in text:
-            sources.append(CrdSource(str(path), text))
+            sources.append(CrdSource(path, text))
     return sources
 
 

@@ -10,8 +10,7 @@ offline, in its `{{ .NormalizedKubernetesVersion }}{{ .StrictSuffix }}` layout.
 
 from __future__ import annotations
 
-import importlib.metadata
-import importlib.resources
+import importlib.util
 import json
 import re
 from dataclasses import dataclass
@@ -19,10 +18,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from knstack.errors import InputError, Problem
+from knstack.errors import InputError, KnstackError, Problem
 from knstack.validate.cache import cache_root, materialise
 
 SCHEMA_PACKAGE = "kubernetes-validate"
+_PACKAGE_MODULE = "kubernetes_validate"
 DEFINITIONS = "_definitions.json"
 LOCATION_TEMPLATE = "{{ .NormalizedKubernetesVersion }}{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json"
 _PACKAGE_REF = '"/api/_definitions.json#'
@@ -51,14 +51,32 @@ class KubernetesSchemas:
         return _read_definitions(self.directory / DEFINITIONS)
 
 
+@cache
 def package_version() -> str:
+    """The installed package's version, from its `<name>-<version>.dist-info` directory
+    (the wheel layout): `importlib.metadata.version` scans every installed distribution,
+    30-50 ms of each `knstack validate`."""
+    package = _package_dir()
+    found = sorted(package.parent.glob(f"{package.name}-*.dist-info"))
+    if len(found) == 1:
+        return found[0].name.removesuffix(".dist-info").split("-", 1)[1]
+    import importlib.metadata  # not a wheel layout: ask the metadata index
+
     return importlib.metadata.version(SCHEMA_PACKAGE)
 
 
+@cache
+def _package_dir() -> Path:
+    """Where the package is installed, found without importing it: only its data files are
+    used, and importing it loads jsonschema (0.1 s of each `knstack validate`)."""
+    spec = importlib.util.find_spec(_PACKAGE_MODULE)
+    if spec is None or not spec.submodule_search_locations:
+        raise KnstackError(f"the {SCHEMA_PACKAGE} package is not installed (pip install knstack)")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
 def _package_schema_dir() -> Path:
-    return Path(
-        str(importlib.resources.files("kubernetes_validate").joinpath("kubernetes-json-schema"))
-    )
+    return _package_dir() / "kubernetes-json-schema"
 
 
 @cache

@@ -89,3 +89,12 @@ def test_a_complete_cache_entry_is_reused_and_a_failed_build_leaves_nothing(tmp_
         materialise(tmp_path / "other", broken)
     assert not (tmp_path / "other").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["entry"]
+
+
+def test_package_version_is_the_installed_distributions() -> None:
+    # Read from the dist-info directory's name (fast); it must agree with the metadata index.
+    import importlib.metadata
+
+    from knstack.validate.kubernetes_schemas import SCHEMA_PACKAGE, package_version
+
+    assert package_version() == importlib.metadata.version(SCHEMA_PACKAGE)
