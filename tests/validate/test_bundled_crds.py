@@ -172,6 +172,22 @@ def test_given_and_input_crds_take_precedence_over_the_bundled_ones(
         [alone], SchemaOptions(crd_paths=(together,), cache_dir=options.cache_dir)
     )
     assert given.ok and given.warnings == []
+    # The CRD in a file of its own, as a knative render writes it: the Service's file is
+    # checked again with it, and each object is reported once.
+    apart = tmp_path / "apart"
+    apart.mkdir()
+    (apart / "00_crd.yaml").write_text(dump_yaml_stream([open_crd]))
+    (apart / "10_service.yaml").write_text(dump_yaml_stream([service]))
+    (apart / "20_configmap.yaml").write_text(
+        dump_yaml_stream([{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}])
+    )
+    beside = validate_paths([apart], options)
+    assert beside.ok and beside.warnings == []
+    assert sorted((r.kind, r.status) for r in beside.results) == [
+        ("ConfigMap", "valid"),
+        ("CustomResourceDefinition", "valid"),
+        ("Service", "valid"),
+    ]
 
 
 def test_cli_validates_an_example_render_with_no_flags(
