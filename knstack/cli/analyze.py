@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
 
 from knstack.cli.app import (
     EXIT_BAD_INPUT,
@@ -19,6 +18,7 @@ from knstack.cli.app import (
     EXIT_OK,
     PROJECT_DIR_OPTION,
     app,
+    escape,
     open_project,
     stderr,
     stdout,

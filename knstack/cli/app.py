@@ -12,17 +12,18 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 import typer
-from rich.console import Console
 
 from knstack import limits
 from knstack.errors import InputError, KnstackError
 from knstack.notices import group_warnings
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from knstack.stack import Project
 
 EXIT_OK = 0
@@ -88,8 +89,41 @@ def _root(
     )
 
 
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
-stdout = Console(highlight=False, soft_wrap=True)
+class _LazyConsole:
+    """A rich Console made when first used: importing rich costs every command about
+    50 ms of its start, and a render to a file or a pipe prints nothing through it."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def _made(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._made(), name)
+
+    # Special methods bypass __getattr__; rich's Live enters the console (`with console:`).
+    def __enter__(self) -> Console:
+        return self._made().__enter__()
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self._made().__exit__(*exc_info)
+
+
+stderr = cast("Console", _LazyConsole(stderr=True, highlight=False, soft_wrap=True))
+stdout = cast("Console", _LazyConsole(highlight=False, soft_wrap=True))
+
+
+def escape(text: str) -> str:
+    """rich's markup escaping (`rich.markup.escape`), imported when first needed."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 class ChecksFailed(KnstackError):
@@ -121,23 +155,17 @@ def warn(messages: list[str]) -> None:
     if _Output.quiet:
         return
     for line in group_warnings(messages):
-        stderr.print(f"[yellow]warning:[/yellow] {_escape(line)}", markup=True, highlight=False)
+        stderr.print(f"[yellow]warning:[/yellow] {escape(line)}", markup=True, highlight=False)
 
 
 def _report(err: KnstackError) -> None:
     if isinstance(err, InputError):
         for problem in err.problems:
-            stderr.print(f"[red]error:[/red] {_escape(str(problem))}")
+            stderr.print(f"[red]error:[/red] {escape(str(problem))}")
         if len(err.problems) > 1:
             stderr.print(f"{len(err.problems)} problems found; nothing was written.")
     else:
-        stderr.print(f"[red]error:[/red] {_escape(str(err))}")
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
+        stderr.print(f"[red]error:[/red] {escape(str(err))}")
 
 
 @contextlib.contextmanager
@@ -182,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # a bug: say so without a traceback
         if os.environ.get("KNSTACK_DEBUG") == "1":
             raise
-        stderr.print(f"[red]internal error:[/red] {type(err).__name__}: {_escape(str(err))}")
+        stderr.print(f"[red]internal error:[/red] {type(err).__name__}: {escape(str(err))}")
         stderr.print(
             "This is a bug in knstack. Run again with KNSTACK_DEBUG=1 for the traceback and report it."
         )

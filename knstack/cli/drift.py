@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
 
 from knstack.cli.app import (
     EXIT_CHECKS_FAILED,
     EXIT_OK,
     PROJECT_DIR_OPTION,
     app,
+    escape,
     open_project,
     stderr,
     stdout,

@@ -7,9 +7,8 @@ from enum import Enum
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 
-from knstack.cli.app import EXIT_OK, PROJECT_DIR_OPTION, app, open_project, stderr
+from knstack.cli.app import EXIT_OK, PROJECT_DIR_OPTION, app, escape, open_project, stderr
 from knstack.errors import InputError, Problem
 
 

@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
 
-from knstack.cli.app import EXIT_OK, PROJECT_DIR_OPTION, app, open_project, stderr, stdout
+from knstack.cli.app import EXIT_OK, PROJECT_DIR_OPTION, app, escape, open_project, stderr, stdout
 
 if TYPE_CHECKING:
     from knstack.promote import Outcome, StepOptions

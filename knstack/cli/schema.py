@@ -6,13 +6,13 @@ from enum import Enum
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 
 from knstack.cli.app import (
     EXIT_CHECKS_FAILED,
     EXIT_OK,
     PROJECT_DIR_OPTION,
     app,
+    escape,
     open_project,
     stderr,
     stdout,

@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from knstack.cli.app import (
     EXIT_CHECKS_FAILED,
     EXIT_OK,
     PROJECT_DIR_OPTION,
     app,
+    escape,
     open_project,
     quiet,
     stderr,
@@ -29,6 +28,8 @@ from knstack.cli.app import (
 from knstack.cli.render import BackendChoice, GatewayChoice
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from knstack.validate import ValidationReport
 
 

@@ -50,6 +50,21 @@ def test_a_command_imports_the_engine_when_it_runs(tmp_path) -> None:
     assert {"knstack.build", "knstack.expand"} <= loaded
 
 
+def test_a_render_that_prints_no_message_imports_no_rich(tmp_path) -> None:
+    # rich (50 ms to import) draws messages; a render with none to print never needs it.
+    service = tmp_path / "s.yaml"
+    service.write_text(
+        "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: shop\n"
+        "spec:\n  template:\n    metadata:\n      annotations:\n"
+        "        autoscaling.knative.dev/class: hpa.autoscaling.knative.dev\n"
+        "    spec:\n      containers:\n      - image: example.com/shop:1\n"
+    )
+    loaded = _imported_after(
+        f"from knstack.cli import main\nassert main(['render', '-f', {str(service)!r}]) == 0"
+    )
+    assert "knstack.build" in loaded and "rich" not in loaded
+
+
 def test_validate_of_files_imports_no_model_or_build(tmp_path) -> None:
     # kubeconform does the checking; the models, the build and the expansion are for
     # `validate --stack` only, and cost `validate DIR` a third of a second to import.
@@ -71,3 +86,16 @@ def test_validate_of_files_imports_no_model_or_build(tmp_path) -> None:
         "jsonschema",
     )  # fmt: skip (the schemas are data files)
     assert sorted(m for m in heavy if m in loaded) == []
+
+
+def test_the_consoles_made_on_first_use_work_as_rich_consoles() -> None:
+    # render's progress bar hands knstack's stderr console to rich's Progress, which
+    # enters it (`with console:`): special methods must reach the real Console too.
+    from rich.progress import Progress
+
+    from knstack.cli.app import stderr
+
+    with Progress(console=stderr, transient=True) as progress:
+        task = progress.add_task("writing", total=2)
+        progress.advance(task, 2)
+    assert progress.finished
