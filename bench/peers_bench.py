@@ -12,7 +12,9 @@ Two output forms, because they cost the file system very differently:
   `helm template`): the same objects, the same bytes to write;
 - files: each tool's directory output (`knstack render -f IN --out DIR`: one file per
   object, 8,001 at N = 1000; `helm template --output-dir`: one file per template, 2;
-  cdk8s: one file per chart).
+  cdk8s: one file per chart);
+- cluster: `knstack render -f IN --layout cluster --out DIR`, one file per cluster and its
+  kustomization.yaml (2 files), compared with Helm's files.
 Also: `knstack validate DIR` against kubeconform alone on the same directory and schemas,
 and `knstack --help` start-up. knstack's bytecode is compiled first, as `pip install` of a
 wheel does (Helm is timed as a built binary too).
@@ -199,6 +201,10 @@ def prepare(work: Path, count: int, with_cdk8s: bool) -> dict[str, Command]:
         "knstack stream": Command(knstack, stdout=work / "knstack.yaml"),
         "helm stream": Command(helm, stdout=work / "helm.yaml"),
         "knstack files": Command([*knstack, "--out", str(work / "knstack")], work / "knstack"),
+        "knstack cluster": Command(
+            [*knstack, "--layout", "cluster", "--out", str(work / "knstack-cluster")],
+            work / "knstack-cluster",
+        ),
         "helm files": Command([*helm, "--output-dir", str(work / "helm")], work / "helm"),
     }
     if with_cdk8s:
@@ -218,7 +224,9 @@ def compare(
         reference = objects_in(work / "knstack")
         for name, command in commands.items():
             if name != "knstack files":
-                same_objects(name, reference, objects_in(command.stdout or work / name.split()[0]))
+                output = command.stdout or command.clean
+                assert output is not None
+                same_objects(name, reference, objects_in(output))
         results["objects"] = {"count": float(sum(reference.values()))}
         if with_validate:
             results |= validate_figures(work / "knstack" / "files", runs, env)
@@ -247,12 +255,12 @@ def report(count: int, results: dict[str, dict[str, float]]) -> None:
         print(
             f"  {tool:<18} {figures['min']:>8.2f} {figures['median']:>9.2f} {figures['peak_mib']:>9}"
         )
-    for form in ("stream", "files"):
-        knstack = results[f"knstack {form}"]["median"]
+    for form, knstack_row in (("stream", "stream"), ("files", "files"), ("files", "cluster")):
+        knstack = results[f"knstack {knstack_row}"]["median"]
         for peer in ("helm", "cdk8s"):
             if f"{peer} {form}" in results:
                 ratio = knstack / results[f"{peer} {form}"]["median"]
-                print(f"  knstack / {peer} ({form}): {ratio:.2f} (goal <= 1)")
+                print(f"  knstack {knstack_row} / {peer} {form}: {ratio:.2f} (goal <= 1)")
     if "kubeconform" in results:
         ratio = results["knstack validate"]["median"] / results["kubeconform"]["median"]
         print(f"  knstack validate / kubeconform: {ratio:.2f} (goal <= 1.2)")

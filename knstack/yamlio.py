@@ -101,7 +101,12 @@ def dump_yaml_stream(documents: Iterable[Any]) -> str:
 
 def yaml_stream_parts(documents: Iterable[Any]) -> list[str]:
     """Each document of `dump_yaml_stream`, with its `---` separator."""
-    return [f"---\n{dump_yaml(doc)}" for doc in documents]
+    return [yaml_stream_part(doc) for doc in documents]
+
+
+def yaml_stream_part(document: Any) -> str:
+    """One document of a YAML stream, with its `---` separator."""
+    return f"---\n{dump_yaml(document)}"
 
 
 def dump_json(data: Any) -> str:

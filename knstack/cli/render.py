@@ -31,6 +31,11 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
+class LayoutChoice(str, Enum):
+    object = "object"
+    cluster = "cluster"
+
+
 class BackendChoice(str, Enum):
     kubernetes = "kubernetes"
     knative = "knative"
@@ -62,6 +67,13 @@ def render(
         None, "--out", "-o", help="Output directory (default: out/ for --stack, stdout for -f)."
     ),
     fmt: OutputFormat = typer.Option(OutputFormat.yaml, "--format", help="yaml or json."),
+    layout: LayoutChoice = typer.Option(
+        LayoutChoice.object,
+        "--layout",
+        help="Files in the output directory: object (one per object, the default) or "
+        "cluster (one manifests.yaml per cluster, for environments too large to keep a file "
+        "per object). Each directory gets a kustomization.yaml either way.",
+    ),
     backend: BackendChoice | None = typer.Option(
         None, "--backend", help="Override the environment's backend for this run."
     ),
@@ -78,21 +90,24 @@ def render(
     """Render manifests: one file per object under DIR/<env>/<cluster>/, atomically."""
     from knstack.build import build_environment, build_files
     from knstack.ledger import save_ledger
-    from knstack.render import stream_parts
+    from knstack.render.stdout import write_stream
 
     if bool(stack) == bool(files):
         raise typer.BadParameter(
             "give either --stack ENV or -f FILE (not both)", param_hint="--stack / -f"
+        )
+    if files and out is None and layout is not LayoutChoice.object:
+        raise typer.BadParameter(
+            "--layout arranges files in a directory: give --out DIR too", param_hint="--layout"
         )
     if files:
         build = build_files(files, backend=_value(backend), gateway=_value(gateway))
         keep_until_exit(build)
         warn(build.warnings)
         if out is None:
-            for part in stream_parts(build, fmt.value):
-                sys.stdout.write(part)
+            write_stream(build, fmt.value, sys.stdout)
         else:
-            _write(build, out, fmt)
+            _write(build, out, fmt, layout)
         return EXIT_OK
     assert stack is not None
     project = open_project(project_dir)
@@ -104,7 +119,7 @@ def render(
             f"the revision ledger of {stack!r} is out of date: the components define new revisions ({names}); run `knstack render --stack {stack}` and commit {build.ledger_file}"
         )
     warn(build.warnings)
-    target = _write(build, out or project.root / "out", fmt)
+    target = _write(build, out or project.root / "out", fmt, layout)
     if build.appended and build.ledger_file is not None:
         save_ledger(build.ledger_file, build.ledger)
         for key, entry in build.appended:
@@ -116,14 +131,14 @@ def render(
     return EXIT_OK
 
 
-def _write(build: EnvironmentBuild, out: Path, fmt: OutputFormat) -> Path:
+def _write(build: EnvironmentBuild, out: Path, fmt: OutputFormat, layout: LayoutChoice) -> Path:
     from knstack.render import write_environment
 
     if out.exists() and not out.is_dir():
         raise InputError(Problem("is not a directory", file=str(out)))
     # isatty first: rich (50 ms to import) is needed only to draw the progress bar.
     if not sys.stderr.isatty() or not stderr.is_terminal:
-        return write_environment(build, out, fmt.value)
+        return write_environment(build, out, fmt.value, layout=layout.value)
     from rich.progress import Progress
 
     with Progress(console=stderr, transient=True) as progress:
@@ -136,4 +151,4 @@ def _write(build: EnvironmentBuild, out: Path, fmt: OutputFormat) -> Path:
                 yield item
                 progress.advance(task)
 
-        return write_environment(build, out, fmt.value, progress=track)
+        return write_environment(build, out, fmt.value, progress=track, layout=layout.value)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,26 +22,37 @@ from knstack.fsutil import (
     write_new_file,
 )
 from knstack.render.layout import file_name
-from knstack.yamlio import dump_json, dump_yaml, yaml_stream_parts
+from knstack.yamlio import dump_json, dump_yaml, yaml_stream_part
 
 Format = Literal["yaml", "json"]
+# object: a file per object (diffs name the object that changed); cluster: a file per
+# cluster, for environments whose tens of thousands of files would slow git and GitOps.
+Layout = Literal["object", "cluster"]
 KUSTOMIZATION = "kustomization.yaml"
+CLUSTER_FILE = "manifests"  # the cluster layout's file: manifests.yaml (or .json)
 
 
 def serialise(manifest: dict[str, Any], fmt: Format) -> str:
     return dump_yaml(manifest) if fmt == "yaml" else dump_json(manifest)
 
 
-def file_plan(build: EnvironmentBuild, fmt: Format = "yaml") -> list[tuple[str, Any]]:
+def file_plan(
+    build: EnvironmentBuild, fmt: Format = "yaml", layout: Layout = "object"
+) -> list[tuple[str, Any]]:
     """Every file of the environment's output in path order: (path relative to
-    `DIR/<env>/`, the manifest it holds)."""
+    `DIR/<env>/`, the manifest or manifests it holds)."""
     entries: list[tuple[str, Any]] = []
     for cluster in build.clusters:
-        names = []
-        for manifest in cluster.manifests:  # ordered by knstack.build
-            name = file_name(manifest, fmt)
-            entries.append((f"{cluster.name}/{name}", manifest))
-            names.append(name)
+        if layout == "cluster":
+            name = f"{CLUSTER_FILE}.{fmt}"
+            entries.append((f"{cluster.name}/{name}", _Stream(cluster.manifests)))
+            names = [name]
+        else:
+            names = []
+            for manifest in cluster.manifests:  # ordered by knstack.build
+                name = file_name(manifest, fmt)
+                entries.append((f"{cluster.name}/{name}", manifest))
+                names.append(name)
         # Lets Argo CD, Flux and `kubectl apply -k` take the directory as one unit.
         entries.append((f"{cluster.name}/{KUSTOMIZATION}", _Kustomization(names)))
     entries.sort(key=lambda entry: entry[0])
@@ -60,9 +71,15 @@ class _Kustomization(list[str]):
         }
 
 
+class _Stream(list[dict[str, Any]]):
+    """A cluster's manifests in one file, as `stream` writes them."""
+
+
 def _text(content: Any, fmt: Format) -> str:
     if isinstance(content, _Kustomization):
         return dump_yaml(content.manifest())
+    if isinstance(content, _Stream):
+        return "".join(_stream_pieces(content, fmt))
     return serialise(content, fmt)
 
 
@@ -70,9 +87,12 @@ def _output_what(build: EnvironmentBuild) -> str:
     return f"the rendered output of environment {build.environment} (characters)"
 
 
-def rendered_files(build: EnvironmentBuild, fmt: Format = "yaml") -> dict[str, str]:
+def rendered_files(
+    build: EnvironmentBuild, fmt: Format = "yaml", layout: Layout = "object"
+) -> dict[str, str]:
     """Every file of the environment's output (path relative to `DIR/<env>/`: text)."""
-    files = {relative: _text(content, fmt) for relative, content in file_plan(build, fmt)}
+    plan = file_plan(build, fmt, layout)
+    files = {relative: _text(content, fmt) for relative, content in plan}
     limits.check(
         "output_bytes",
         sum(len(text) for text in files.values()),
@@ -87,6 +107,7 @@ def write_environment(
     out_dir: Path,
     fmt: Format = "yaml",
     progress: Callable[[Iterable[tuple[str, Any]]], Iterable[tuple[str, Any]]] | None = None,
+    layout: Layout = "object",
 ) -> Path:
     """Write `out_dir/<env>/` atomically; returns that directory.
 
@@ -97,7 +118,7 @@ def write_environment(
     target = out_dir / build.environment
     _check_replaceable(target)
     created = not out_dir.exists()
-    entries: Iterable[tuple[str, Any]] = file_plan(build, fmt)
+    entries: Iterable[tuple[str, Any]] = file_plan(build, fmt, layout)
     if progress is not None:
         entries = progress(entries)
     remove_stale_staging(target)
@@ -154,17 +175,25 @@ def stream_parts(build: EnvironmentBuild, fmt: Format = "yaml") -> list[str]:
     """`stream` in the pieces it is made of (a document each in YAML), checked against the
     output limit before any is written: stdout takes them one by one, so the whole text is
     never held twice (at 10,000 services it is 90 MB)."""
+    parts = list(iter_stream_parts(build, fmt))
+    limits.check("output_bytes", sum(len(part) for part in parts), file=None, what=STREAM_WHAT)
+    return parts
+
+
+STREAM_WHAT = "the rendered output (characters)"
+
+
+def iter_stream_parts(build: EnvironmentBuild, fmt: Format = "yaml") -> Iterator[str]:
+    """The pieces of `stream`, each made when asked for (the output limit is not checked)."""
     manifests: list[dict[str, Any]] = []
     for cluster in build.clusters:
         manifests += cluster.manifests
+    return _stream_pieces(manifests, fmt)
+
+
+def _stream_pieces(manifests: list[dict[str, Any]], fmt: Format) -> Iterator[str]:
+    """Manifests as one stream: YAML documents, or in JSON one v1 List (kubectl reads both)."""
     if fmt == "json":
-        parts = [dump_json({"apiVersion": "v1", "kind": "List", "items": manifests})]
+        yield dump_json({"apiVersion": "v1", "kind": "List", "items": manifests})
     else:
-        parts = yaml_stream_parts(manifests)
-    limits.check(
-        "output_bytes",
-        sum(len(part) for part in parts),
-        file=None,
-        what="the rendered output (characters)",
-    )
-    return parts
+        yield from map(yaml_stream_part, manifests)

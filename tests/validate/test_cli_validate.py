@@ -175,3 +175,19 @@ def test_missing_kubeconform_is_reported_not_a_traceback(
         "KNSTACK_KUBECONFORM=/nonexistent/kubeconform is not an executable file"
         in capsys.readouterr().err
     )
+
+
+def test_render_and_validate_a_cluster_layout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cli_env: None
+) -> None:
+    source = tmp_path / "service.yaml"
+    source.write_text(
+        "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: shop\n"
+        "spec:\n  template:\n    spec:\n      containers:\n      - image: example.com/shop:1\n"
+    )
+    out = tmp_path / "out"
+    assert main(["render", "-f", str(source), "--layout", "cluster", "--out", str(out)]) == 0
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert written == ["files/default/kustomization.yaml", "files/default/manifests.yaml"]
+    assert main(["validate", str(out)]) == 0  # kubeconform reads the multi-document file
+    assert "0 invalid" in capsys.readouterr().out
