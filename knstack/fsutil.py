@@ -8,6 +8,7 @@ import ctypes.util
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2
@@ -54,9 +55,24 @@ def write_new_file(path: str, data: bytes) -> None:
     thousands of small files need, without Python's text-file layers."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        _write_all(fd, data)
+    finally:
+        os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+@contextlib.contextmanager
+def new_file(path: str) -> Iterator[Callable[[bytes], None]]:
+    """`write_new_file` for data made piece by piece: create `path` (which must not exist)
+    and give a function that appends bytes to it."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    try:
+        yield lambda data: _write_all(fd, data)
     finally:
         os.close(fd)
 

@@ -16,6 +16,7 @@ from knstack import limits
 from knstack.build import EnvironmentBuild
 from knstack.errors import InputError, Problem
 from knstack.fsutil import (
+    new_file,
     remove_stale_staging,
     replace_directory,
     staging_directory,
@@ -139,16 +140,40 @@ def _write_entries(entries: Iterable[tuple[str, Any]], staged: str, fmt: Format,
     total = 0
     made: set[str] = set()
     for relative, content in entries:
-        text = _text(content, fmt)
-        total += len(text)
-        if total > limit:
-            raise limits.exceeded("output_bytes", total, file=None, what=what)
         path = os.path.join(staged, relative)
         parent = os.path.dirname(path)
         if parent not in made:
             os.makedirs(parent, exist_ok=True)
             made.add(parent)
+        if isinstance(content, _Stream):  # in chunks, never held whole (85 MiB at 10k)
+            with new_file(path) as write:
+                for chunk in _chunks(content, fmt):
+                    total += len(chunk)
+                    if total > limit:
+                        raise limits.exceeded("output_bytes", total, file=None, what=what)
+                    write(chunk.encode("utf-8"))
+            continue
+        text = _text(content, fmt)
+        total += len(text)
+        if total > limit:
+            raise limits.exceeded("output_bytes", total, file=None, what=what)
         write_new_file(path, text.encode("utf-8"))
+
+
+_CHUNK = 1 << 20  # characters per write of a cluster's stream
+
+
+def _chunks(manifests: list[dict[str, Any]], fmt: Format) -> Iterator[str]:
+    pending: list[str] = []
+    size = 0
+    for piece in _stream_pieces(manifests, fmt):
+        pending.append(piece)
+        size += len(piece)
+        if size >= _CHUNK:
+            yield "".join(pending)
+            pending, size = [], 0
+    if pending:
+        yield "".join(pending)
 
 
 def _check_replaceable(target: Path) -> None:

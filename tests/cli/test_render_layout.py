@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from knstack import limits
 from knstack.build import build_environment
 from knstack.cli import main
+from knstack.errors import InputError
+from knstack.render import writer
 from knstack.render.writer import rendered_files
 from knstack.stack import find_project
 
@@ -62,3 +65,28 @@ def test_a_layout_without_a_directory_is_a_usage_error(
     source.write_text("apiVersion: serving.knative.dev/v1\nkind: Service\n")
     assert main(["render", "-f", str(source), "--layout", "cluster"]) == 2
     assert "--layout arranges files in a directory: give --out DIR too" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("chunk", [1, 1000, 1 << 20])
+def test_a_cluster_file_is_written_in_chunks_with_the_same_bytes(
+    example_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    monkeypatch.setattr(writer, "_CHUNK", chunk)
+    build = build_environment(find_project(example_project), "prod")
+    target = writer.write_environment(build, tmp_path / "out", layout="cluster")
+    on_disk = {p.relative_to(target).as_posix(): p.read_text() for p in target.rglob("*.yaml")}
+    assert on_disk == rendered_files(build, layout="cluster")
+
+
+def test_a_cluster_file_past_the_output_limit_leaves_nothing(
+    example_project: Path, tmp_path: Path
+) -> None:
+    build = build_environment(find_project(example_project), "prod")
+    whole = sum(map(len, rendered_files(build, layout="cluster").values()))
+    limits.use(limits.Limits(output_bytes=whole // 2))
+    try:
+        with pytest.raises(InputError, match="--max-output-bytes"):
+            writer.write_environment(build, tmp_path / "out", layout="cluster")
+    finally:
+        limits.use(limits.DEFAULT_LIMITS)
+    assert not (tmp_path / "out").exists()
