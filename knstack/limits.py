@@ -64,3 +64,18 @@ def exceeded(name: str, measured: int, *, file: str | None, what: str) -> InputE
 def check(name: str, measured: int, *, file: str | None, what: str) -> None:
     if measured > getattr(current(), name):
         raise exceeded(name, measured, file=file, what=what)
+
+
+class Tally:
+    """A running total checked against one limit as it grows: output written piece by
+    piece stops at the piece that passes the limit."""
+
+    def __init__(self, name: str, *, what: str) -> None:
+        self.name, self.what = name, what
+        self.limit: int = getattr(current(), name)
+        self.total = 0
+
+    def add(self, size: int) -> None:
+        self.total += size
+        if self.total > self.limit:
+            raise exceeded(self.name, self.total, file=None, what=self.what)

@@ -26,13 +26,10 @@ def write_stream(build: EnvironmentBuild, fmt: Format, out: TextIO) -> None:
         for part in stream_parts(build, fmt):  # checked against the limit before writing
             out.write(part)
         return
-    limit = limits.current().output_bytes
-    total = 0
+    written = limits.Tally("output_bytes", what=STREAM_WHAT)
     try:
         for part in iter_stream_parts(build, fmt):
-            total += len(part)
-            if total > limit:
-                raise limits.exceeded("output_bytes", total, file=None, what=STREAM_WHAT)
+            written.add(len(part))
             out.write(part)
     except BaseException:
         _take_back(out, start)

@@ -136,8 +136,7 @@ def write_environment(
 
 
 def _write_entries(entries: Iterable[tuple[str, Any]], staged: str, fmt: Format, what: str) -> None:
-    limit = limits.current().output_bytes
-    total = 0
+    written = limits.Tally("output_bytes", what=what)
     made: set[str] = set()
     for relative, content in entries:
         path = os.path.join(staged, relative)
@@ -148,15 +147,11 @@ def _write_entries(entries: Iterable[tuple[str, Any]], staged: str, fmt: Format,
         if isinstance(content, _Stream):  # in chunks, never held whole (85 MiB at 10k)
             with new_file(path) as write:
                 for chunk in _chunks(content, fmt):
-                    total += len(chunk)
-                    if total > limit:
-                        raise limits.exceeded("output_bytes", total, file=None, what=what)
+                    written.add(len(chunk))
                     write(chunk.encode("utf-8"))
             continue
         text = _text(content, fmt)
-        total += len(text)
-        if total > limit:
-            raise limits.exceeded("output_bytes", total, file=None, what=what)
+        written.add(len(text))
         write_new_file(path, text.encode("utf-8"))
 
 
