@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from knstack.api.serving import RevisionTemplateSpec
-from knstack.ledger import RevisionLedger, ledger_path, record_template, save_ledger
+from knstack.ledger import LedgerEntry, RevisionLedger, ledger_path, save_ledger
+from knstack.ledger.record import next_entry
 from knstack.yamlio import dump_yaml_stream
 
 NAMESPACE = "bench"
@@ -98,12 +99,17 @@ def write_synthetic_project(root: Path, count: int, shape: Shape = "three") -> P
         "  knstack:clusters:\n    - name: bench-1\n",
         encoding="utf-8",
     )
-    ledger = RevisionLedger(environment=ENVIRONMENT)
+    # One mapping for the whole ledger (next_entry), not a ledger copy per template.
+    configurations: dict[str, list[LedgerEntry]] = {}
     for index in range(count):
         name = f"svc-{index:05d}"
+        entries = configurations.setdefault(f"{NAMESPACE}/{name}", [])
         for version in _versions(shape):
             template = RevisionTemplateSpec.model_validate(_template(index, version, shape))
-            ledger = record_template(ledger, f"{NAMESPACE}/{name}", name, template).ledger
+            entry, appended = next_entry(entries, name, template)
+            if appended:
+                entries.append(entry)
+    ledger = RevisionLedger(environment=ENVIRONMENT, configurations=configurations)
     save_ledger(ledger_path(root / "stacks", ENVIRONMENT), ledger)
     (root / "components" / "services.yaml").write_text(
         dump_yaml_stream(service_document(i, shape) for i in range(count)), encoding="utf-8"
