@@ -96,12 +96,7 @@ def dump_yaml(data: Any) -> str:
 
 
 def dump_yaml_stream(documents: Iterable[Any]) -> str:
-    return "".join(yaml_stream_parts(documents))
-
-
-def yaml_stream_parts(documents: Iterable[Any]) -> list[str]:
-    """Each document of `dump_yaml_stream`, with its `---` separator."""
-    return [yaml_stream_part(doc) for doc in documents]
+    return "".join(map(yaml_stream_part, documents))
 
 
 def yaml_stream_part(document: Any) -> str:
